@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Our own targets build in Swift 6 language mode with every warning an error:
+/// a dropped future or an unchecked Sendable is a bug, not a hint.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "EduLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "eduledger", targets: ["eduledger"]),
+        .library(name: "EduLedgerCore", targets: ["EduLedgerCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+    ],
+    targets: [
+        // Pure domain: types, rules, repository protocols. No I/O, no dependencies.
+        .target(name: "EduLedgerCore", resources: [.copy("Calendars")], swiftSettings: strict),
+        // SQL storage on SQLKit, running on SQLite (embedded default) and PostgreSQL (server).
+        .target(
+            name: "EduLedgerStorage",
+            dependencies: [
+                "EduLedgerCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            swiftSettings: strict
+        ),
+        // Deterministic demo district generator (pure; writes through the domain's bulk-load protocol).
+        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        // Balanced random class assignment (电脑随机编班): engine and verifiable draw record.
+        .target(
+            name: "ClassAssignment",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Office formats at the edge: .xlsx/.csv in, .docx/.xlsx out.
+        .target(name: "OfficeFormats", dependencies: ["ZIPFoundation"], swiftSettings: strict),
+        // Checker for figures typed by people in a work report.
+        .target(name: "ReportChecker", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        // The command-line interface as a library, so tests can run commands in-process.
+        .target(
+            name: "EduLedgerCommands",
+            dependencies: [
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
+                "ReportChecker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "eduledger", dependencies: ["EduLedgerCommands"], swiftSettings: strict),
+        .target(
+            name: "EduLedgerTestSupport",
+            dependencies: ["EduLedgerCore", "EduLedgerStorage"],
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EduLedgerCoreTests", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EduLedgerStorageTests",
+            dependencies: ["EduLedgerStorage", "EduLedgerTestSupport", "EduLedgerDemo"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EduLedgerDemoTests", dependencies: ["EduLedgerDemo"], swiftSettings: strict),
+        .testTarget(name: "ClassAssignmentTests", dependencies: ["ClassAssignment"], swiftSettings: strict),
+        .testTarget(name: "OfficeFormatsTests", dependencies: ["OfficeFormats"], swiftSettings: strict),
+        .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
+        .testTarget(
+            name: "EduLedgerCommandsTests",
+            dependencies: ["EduLedgerCommands", "EduLedgerTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// OfficeFormats: .xlsx/.csv in, .docx/.xlsx out. See README.md.
