@@ -50,7 +50,7 @@ struct RegistryContractTests {
             #expect(try await store.school(code: d.closedSchool.code) == d.closedSchool)
             #expect(try await store.schoolClass(id: d.juniorClass.id) == d.juniorClass)
 
-            let rid = try ResidentID("431102198503070021")
+            let rid = try #require(ResidentID.make(regionCode: "431102", birthDate: CivilDate(year: 1985, month: 3, day: 7)!, sequence: 2))
             let teacher = StaffMember(
                 id: .unsaved, staffNumber: "T0001", name: "李老师", gender: rid.gender, birthDate: rid.birthDate,
                 residentID: rid, schoolID: nil, post: .fullTimeTeacher, qualification: .master, title: .first,
