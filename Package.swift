@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: types, rules, repository protocols. No I/O, no dependencies.
@@ -56,12 +59,25 @@ let package = Package(
         .target(name: "OfficeFormats", dependencies: ["ZIPFoundation"], swiftSettings: strict),
         // Checker for figures typed by people in a work report.
         .target(name: "ReportChecker", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        // The web application: bureau, schools and the public in the browser, and the JSON API.
+        .target(
+            name: "EduLedgerWeb",
+            dependencies: [
+                "EduLedgerCore", "EduLedgerStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
         // The command-line interface as a library, so tests can run commands in-process.
         .target(
             name: "EduLedgerCommands",
             dependencies: [
                 "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
-                "ReportChecker",
+                "ReportChecker", "EduLedgerWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -83,6 +99,14 @@ let package = Package(
         .testTarget(name: "ClassAssignmentTests", dependencies: ["ClassAssignment"], swiftSettings: strict),
         .testTarget(name: "OfficeFormatsTests", dependencies: ["OfficeFormats"], swiftSettings: strict),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
+        .testTarget(
+            name: "EduLedgerWebTests",
+            dependencies: [
+                "EduLedgerWeb", "EduLedgerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EduLedgerCommandsTests",
             dependencies: ["EduLedgerCommands", "EduLedgerTestSupport"],

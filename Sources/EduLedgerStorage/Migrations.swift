@@ -34,7 +34,10 @@ enum Migrations {
     static let identityTables = ["districts", "townships", "school_zones", "schools", "staff", "classes",
                                  "students", "enrolments", "audit_log"]
 
-    static let all: [Migration] = [
+    /// Every migration in version order; each capability keeps its own list in its own file.
+    static var all: [Migration] { (registry + accounts).sorted { $0.version < $1.version } }
+
+    static let registry: [Migration] = [
         Migration(1, "registry", [
             """
             CREATE TABLE districts ({id}, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL)

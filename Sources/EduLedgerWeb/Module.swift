@@ -1,0 +1,1 @@
+// EduLedgerWeb placeholder

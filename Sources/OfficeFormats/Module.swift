@@ -1,1 +1,0 @@
-// OfficeFormats: .xlsx/.csv in, .docx/.xlsx out. See README.md.
