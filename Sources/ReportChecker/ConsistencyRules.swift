@@ -48,25 +48,37 @@ enum ConsistencyRules {
         }
         var out: [Finding] = []
         for doc in entries.keys.sorted() {
-            let list = entries[doc] ?? []
+            // Labels that can match share their last four characters: compare within those buckets,
+            // each entry with at most the 40 before it, so dense text stays linear.
+            var buckets: [String: [Entry]] = [:]
+            var order: [String] = []
+            for e in entries[doc] ?? [] {
+                let b = String(e.key.suffix(4))
+                if buckets[b] == nil { order.append(b) }
+                buckets[b, default: []].append(e)
+            }
             var reported = Set<String>()
-            for j in list.indices {
-                for i in 0..<j {
-                    let a = list[i], b = list[j]
-                    guard a.fig.sentence != b.fig.sentence, a.fig.kind == b.fig.kind, a.fig.unitClass == b.fig.unitClass,
-                          a.period == b.period else { continue }
-                    let short = a.key.count <= b.key.count ? a.key : b.key
-                    let long = a.key.count <= b.key.count ? b.key : a.key
-                    guard long.hasSuffix(short), short.count >= 4,
-                          !long.dropLast(short.count).contains(where: { qualifiers.contains($0) }) else { continue }
-                    let fa = a.fig.figure.following.prefix(2), fb = b.fig.figure.following.prefix(2)
-                    guard fa == fb else { continue }
-                    guard let ia = Support.interval(a.fig), let ib = Support.interval(b.fig), !ia.overlaps(ib) else { continue }
-                    guard reported.insert(short).inserted else { continue }
-                    out.append(Support.finding(r, at: b.fig, kind: .inconsistentCount, expected: Support.show(a.fig),
-                                               found: Support.show(b.fig), severity: .doubtful,
-                                               computation: "第\(a.fig.figure.line)行“\(a.fig.figure.entity)\(a.fig.figure.text)” ≠ 第\(b.fig.figure.line)行“\(b.fig.figure.entity)\(b.fig.figure.text)”",
-                                               message: "同一项目“\(short)”前后数字不一致：第\(a.fig.figure.line)行为\(Support.show(a.fig))，此处为\(Support.show(b.fig))。"))
+            for bucket in order {
+                let list = buckets[bucket] ?? []
+                for j in list.indices {
+                    for i in max(0, j - 40)..<j {
+                        let a = list[i], b = list[j]
+                        guard a.fig.sentence != b.fig.sentence, a.fig.kind == b.fig.kind, a.fig.unitClass == b.fig.unitClass,
+                              a.period == b.period else { continue }
+                        let short = a.key.count <= b.key.count ? a.key : b.key
+                        let long = a.key.count <= b.key.count ? b.key : a.key
+                        guard long.hasSuffix(short), short.count >= 4,
+                              !long.dropLast(short.count).contains(where: { qualifiers.contains($0) }) else { continue }
+                        let fa = a.fig.figure.following.prefix(2), fb = b.fig.figure.following.prefix(2)
+                        guard fa == fb else { continue }
+                        guard !reported.contains(short), let ia = Support.interval(a.fig), let ib = Support.interval(b.fig),
+                              !ia.overlaps(ib) else { continue }
+                        reported.insert(short)
+                        out.append(Support.finding(r, at: b.fig, kind: .inconsistentCount, expected: Support.show(a.fig),
+                                                   found: Support.show(b.fig), severity: .doubtful,
+                                                   computation: "第\(a.fig.figure.line)行“\(a.fig.figure.entity)\(a.fig.figure.text)” ≠ 第\(b.fig.figure.line)行“\(b.fig.figure.entity)\(b.fig.figure.text)”",
+                                                   message: "同一项目“\(short)”前后数字不一致：第\(a.fig.figure.line)行为\(Support.show(a.fig))，此处为\(Support.show(b.fig))。"))
+                    }
                 }
             }
         }

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// percentage_mismatch — a rate written as 占…N% right after a count (or amount) C, in a sentence
 /// that also states the base B: the figure just before 其中, or a figure introduced by 共/总/全区/
-/// 全市/全县/合计 of the same unit class and not smaller than C. Expected C ÷ B × 100; the rate
-/// stands for ± half its last printed place (90% for 89.5–90.5). 错误 when outside.
+/// 全市/全县/合计 of the same unit class and not smaller than C (错误); failing that, such a marked
+/// total in one of the two sentences before, in the same paragraph (存疑). Expected C ÷ B × 100; the rate
+/// stands for ± half its last printed place (90% for 89.5–90.5); a finding only when outside.
 ///
 /// average_mismatch — an average in the same sentence as what it divides:
 /// class size (平均/平均班额/班额/每班 … N人) = pupils ÷ classes, where classes is the only
@@ -48,12 +49,30 @@ enum RatioRules {
                 let beforeQi = qi.contains { $0 >= b.end && $0 < count.start && r.norm(sen.paragraph, b.end, $0).count <= 3 }
                 if beforeQi || totalMarkers.contains(where: { b.figure.entity.contains($0) }) { base = b; break }
             }
+            // No base in the sentence: a total marked 共/总/全区 … in one of the two sentences before,
+            // in the same paragraph (…共招聘毕业生347名…。其中,985高校139人,占比40.06%). Then 存疑.
+            var severity = Severity.error
+            if base == nil {
+                let para = r.paragraphs[sen.paragraph].sentences
+                if let pos = para.firstIndex(of: s) {
+                    outer: for back in [pos - 1, pos - 2] where back >= 0 {
+                        for b in r.figures(inSentence: para[back]).reversed()
+                        where b.unitClass == count.unitClass && b.kind == count.kind && !b.figure.isApproximate
+                            && b.figure.baseValue >= count.figure.baseValue
+                            && totalMarkers.contains(where: { b.figure.entity.contains($0) }) {
+                            base = b
+                            severity = .doubtful
+                            break outer
+                        }
+                    }
+                }
+            }
             guard let base, let bI = Support.interval(base), let q = c.divided(by: bI)?.scaled(by: 100) else { continue }
             if q.overlaps(p) { continue }
             let value = count.figure.baseValue / base.figure.baseValue * 100
             let shown = Exact.fixed(value, decimals: rate.figure.decimals + 1)
             out.append(Support.finding(r, at: rate, kind: .percentageMismatch, expected: shown + "%", found: Support.show(rate),
-                                       severity: .error,
+                                       severity: severity,
                                        computation: "\(Support.num(count)) ÷ \(Support.num(base)) × 100% = \(shown)%",
                                        message: "\(Support.show(count))占\(Support.show(base))的\(shown)%，文中写作\(Support.show(rate))。"))
         }

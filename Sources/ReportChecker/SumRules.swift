@@ -4,8 +4,9 @@ import Foundation
 ///
 /// sum_mismatch — a total followed by 其中 (or "(其中") and at least two parts of the same unit
 /// class (persons 人/名 together; money in 元/万元/亿元 together; other units only with
-/// themselves), or at least two parts followed by 共/共计/合计/总计 in the same sentence. The parts
-/// are the figures after 其中 up to the closing parenthesis or the end of the sentence. The sum
+/// themselves), or at least two parts followed by 共/共计/合计/总计 in the same sentence. The total is
+/// the nearest figure of the class before 其中, within the clause of 其中 and the two before it; the
+/// parts are the figures after 其中 up to the closing parenthesis or the end of the sentence. The sum
 /// is exact; each printed figure stands for ± half its last printed place, except integer counts,
 /// which are exact, and money when any figure of the group is printed to the yuan (万元 with four
 /// decimals): then the writer copied ledger amounts and dropped trailing zeros, so every amount is
@@ -35,7 +36,7 @@ enum SumRules {
                 var groupEnd = mi + 1 < marks.count ? marks[mi + 1] : sen.end
                 if inParen, let close = (q..<sen.end).first(where: { chars[$0] == ")" }) { groupEnd = min(groupEnd, close) }
                 let qClause = Support.clauseOf(r, paragraph: sen.paragraph, offset: q)
-                let before = figs.filter { $0.end <= q && $0.clause >= qClause - 1 }
+                let before = figs.filter { $0.end <= q && $0.clause >= qClause - 2 }
                 let parts = figs.filter { $0.start > q && $0.end <= groupEnd }
                 guard !parts.isEmpty else { continue }
                 var totals: [String: Located] = [:]

@@ -15,6 +15,10 @@ enum Excerpts {
         "据统计，我区确定的6所中小学共接受符合“三证”要求的农民工子女有749人，其中小学645人，中学104人，可免除借读费39.072万元，切实解决进城农民工子女就学问题。",
         "2、高中教育成绩显著。202_年，全区高中在校学生9069人，初中升入高中阶段学生比率为96%。全区本科上线人数 905人，上线率为27.09%，比XX年年提高4个百分点。全区600分以上考生37人，600分以上上线率为1.1%。",
         "慰问困难教职工176人，资助金额94800元。组织发动全区教育系统共为汶川大地震捐款138万多元。",
+        // Seed 002, 第8篇: shares of a total stated in an earlier sentence (139 ÷ 347 = 40.06%).
+        "秋季赴外招聘成果丰硕,共招聘应届毕业生347名,全面优化青年教师队伍构成。其中,985高校139人,占比40.06%,部属师范院校137人,占比39.48%,世界前100高校共24人,占比6.92%。研究生253人,占比72.91%。",
+        // Seed 002, 第13篇: eight kinds of school adding to 21.
+        "教育系统目前有中小学、幼儿园、成人中专等学校共21所,二级单位7个,其中,省级示范高中1所,一般高中1所,职高1所,初级中学3所,九年一贯制学校3所,小学8所,幼儿园3所,成人中专1所。",
         "今年共查处违规办班辅导的9人，对这9人在全区通报批评，并对违规收取的3.308万元全部及时清退到了学生。",
     ]
 }
@@ -85,6 +89,14 @@ struct ArithmeticRuleTests {
         #expect(ReportChecker.check(text: "全区共有专任教师500人，其中本科以上学历450人，占90%。").isEmpty)
         // 1/3 printed as 33.3% is within rounding.
         #expect(ReportChecker.check(text: "全区共有学校30所，其中农村学校10所，占33.3%。").isEmpty)
+    }
+
+    @Test func sharesOfAnEarlierTotal() throws {
+        let f = try #require(ReportChecker.check(text: "共招聘应届毕业生347名,队伍构成进一步优化。其中,985高校139人,占比41.06%。").first)
+        #expect(f.kind == .percentageMismatch && f.severity == .doubtful)
+        #expect(f.computation == "139 ÷ 347 × 100% = 40.058%")
+        let wrongSchools = try #require(ReportChecker.check(text: "全区共有学校21所,二级单位7个,其中,高中2所,初中3所,小学8所,幼儿园3所,成人中专1所,共计18所。").first)
+        #expect(wrongSchools.kind == .sumMismatch)
     }
 
     @Test func directionAgainstNumbers() throws {
