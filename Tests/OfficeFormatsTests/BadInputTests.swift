@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import OfficeFormats
+
+@Suite("Bad input gets a Chinese message, never a crash")
+struct BadInputTests {
+    func error(_ body: () throws -> Void) -> OfficeFormatError? {
+        caught(body)
+    }
+
+    @Test func emptyMissingAndTooLarge() throws {
+        let scratch = try Scratch()
+        let empty = try scratch.file("空.xlsx", bytes: [])
+        #expect(error { _ = try TableReader.open(url: empty) }?.code == .emptyFile)
+        #expect(error { _ = try TableReader.open(url: scratch.url("无.xlsx")) }?.code == .fileNotFound)
+        #expect(error { _ = try TableReader.open(url: scratch.directory.url) }?.code == .fileNotFound)
+        let big = try scratch.file("大.csv", text: String(repeating: "a,b\n", count: 1000))
+        let tooLarge = error { _ = try TableReader.open(url: big, options: TableReadOptions(limits: FileLimits(maxFileBytes: 1000))) }
+        #expect(tooLarge?.code == .fileTooLarge)
+        #expect(tooLarge?.message.contains("超过") == true)
+    }
+
+    @Test func encryptedOrLegacyXLS() throws {
+        let scratch = try Scratch()
+        let ole: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
+        for name in ["加密.xlsx", "旧.xls", "未知"] {
+            let url = try scratch.file(name, bytes: ole)
+            let found = error { _ = try TableReader.open(url: url) }
+            #expect(found?.code == .encryptedOrLegacy)
+            #expect(found?.message.hasPrefix("文件已加密或为旧版 .xls 格式，请另存为 .xlsx") == true)
+            #expect(found?.message.contains(name) == true)
+        }
+    }
+
+    @Test func notAZipAndCorruptZip() throws {
+        let scratch = try Scratch()
+        let html = try scratch.file("导出.xls", text: "<html><table><tr><td>1</td></tr></table></html>")
+        #expect(error { _ = try TableReader.open(url: html) }?.code == .notAZip)
+        var corrupt: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        corrupt += [UInt8](repeating: 0x41, count: 300)
+        let broken = try scratch.file("坏.xlsx", bytes: corrupt)
+        let found = error { _ = try TableReader.open(url: broken) }
+        #expect(found?.code == .corruptPackage)
+        #expect(found?.message.contains("已损坏") == true)
+    }
+
+    @Test func truncatedZipFromAGoodWorkbook() throws {
+        let scratch = try Scratch()
+        let good = scratch.url("好.xlsx")
+        var writer = try XLSXWriter(url: good)
+        for i in 0..<2_000 { try writer.writeRow(["行\(i)", "内容\(i * 7919)"]) }
+        try writer.finish()
+        let data = try Data(contentsOf: good)
+        let cut = try scratch.file("截断.xlsx", bytes: Array(data.prefix(data.count / 2)))
+        #expect(error { _ = try TableReader.readAll(url: cut) } != nil)
+    }
+
+    @Test func wordDocumentGivenAsWorkbook() throws {
+        let scratch = try Scratch()
+        let docx = scratch.url("报告.xlsx")
+        var document = DocxDocument()
+        document.paragraph("正文")
+        try document.write(to: docx)
+        let found = error { _ = try TableReader.open(url: docx) }
+        #expect(found?.code == .wrongDocumentKind)
+        #expect(found?.message.contains("Word 文档") == true)
+    }
+
+    @Test func workbookWithoutSheetsAndMissingSheetPart() throws {
+        let scratch = try Scratch()
+        let noSheets = try scratch.package("无表.xlsx", parts: [
+            ("[Content_Types].xml", Parts.contentTypes), ("_rels/.rels", Parts.rootRels),
+            ("xl/workbook.xml", Parts.workbook(sheets: [])), ("xl/_rels/workbook.xml.rels", Parts.workbookRels(sheetCount: 0)),
+        ])
+        #expect(error { _ = try TableReader.open(url: noSheets) }?.code == .noSheet)
+        let missing = try scratch.package("缺表.xlsx", parts: [
+            ("[Content_Types].xml", Parts.contentTypes), ("_rels/.rels", Parts.rootRels),
+            ("xl/workbook.xml", Parts.workbook(sheets: [("S", nil)])), ("xl/_rels/workbook.xml.rels", Parts.workbookRels(sheetCount: 1)),
+        ])
+        #expect(error { _ = try TableReader.open(url: missing) }?.code == .corruptPackage)
+        let otherZip = try scratch.package("other.xlsx", parts: [("readme.txt", "hello")])
+        #expect(error { _ = try TableReader.open(url: otherZip) }?.code == .wrongDocumentKind)
+    }
+
+    @Test func malformedSheetXML() throws {
+        let scratch = try Scratch()
+        let broken = Parts.declaration + "<worksheet xmlns=\"\(Parts.main)\"><sheetData><row r=\"1\"><c r=\"A1\"><v>1</c></row></sheetData></worksheet>"
+        let url = try scratch.package("坏XML.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, broken)]))
+        let found = error { _ = try TableReader.readAll(url: url) }
+        #expect(found?.code == .malformedXML)
+        let badShared = Parts.workbookParts(sheets: [("S", nil, Parts.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>99</v></c></row>"))])
+        let url2 = try scratch.package("坏引用.xlsx", parts: badShared)
+        let found2 = error { _ = try TableReader.readAll(url: url2) }
+        #expect(found2?.code == .malformedXML && found2?.cell == "A1")
+    }
+
+    @Test func zipBombPartLimit() throws {
+        let scratch = try Scratch()
+        let rows = String(repeating: "<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>", count: 5_000)
+        let url = try scratch.package("炸弹.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, Parts.sheet(rows))]))
+        let found = error { _ = try TableReader.open(url: url, options: TableReadOptions(limits: FileLimits(maxPartBytes: 100_000))) }
+        #expect(found?.code == .fileTooLarge)
+    }
+}
