@@ -30,7 +30,7 @@ let package = Package(
     ],
     targets: [
         // Pure domain: types, rules, repository protocols. No I/O, no dependencies.
-        .target(name: "EduLedgerCore", resources: [.copy("Calendars")], swiftSettings: strict),
+        .target(name: "EduLedgerCore", exclude: ["README.md"], resources: [.copy("Calendars")], swiftSettings: strict),
         // SQL storage on SQLKit, running on SQLite (embedded default) and PostgreSQL (server).
         .target(
             name: "EduLedgerStorage",
@@ -45,20 +45,22 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         // Deterministic demo district generator (pure; writes through the domain's bulk-load protocol).
-        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
         // Balanced random class assignment (电脑随机编班): engine and verifiable draw record.
         .target(
             name: "ClassAssignment",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         // Office formats at the edge: .xlsx/.csv in, .docx/.xlsx out.
-        .target(name: "OfficeFormats", dependencies: ["ZIPFoundation"], swiftSettings: strict),
+        .target(name: "OfficeFormats", dependencies: ["ZIPFoundation"], exclude: ["README.md"], swiftSettings: strict),
         // Checker for figures typed by people in a work report.
-        .target(name: "ReportChecker", dependencies: ["EduLedgerCore"], swiftSettings: strict),
+        .target(name: "ReportChecker", dependencies: [], exclude: ["README.md"], swiftSettings: strict),
         // The web application: bureau, schools and the public in the browser, and the JSON API.
         .target(
             name: "EduLedgerWeb",
