@@ -81,7 +81,6 @@ public struct XLSXWriter: ~Copyable, Sendable {
     private var writer: BufferedFileWriter?
     private var options = XLSXSheetOptions()
     private var nextRow = 1
-    private var widest = 0
 
     /// Excel's limit on the characters in one cell.
     static let maxCellCharacters = 32_767
@@ -106,7 +105,6 @@ public struct XLSXWriter: ~Copyable, Sendable {
         sheets.append((clean, file))
         self.options = options
         nextRow = 1
-        widest = 0
         var head = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         head += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
         head += "<sheetViews><sheetView workbookViewId=\"0\"\(sheets.count == 1 ? " tabSelected=\"1\"" : "")>"
@@ -176,7 +174,6 @@ public struct XLSXWriter: ~Copyable, Sendable {
         xml += "</row>"
         try writer?.write(xml)
         nextRow = number + 1
-        widest = max(widest, cells.count)
     }
 
     private mutating func endSheet() throws(OfficeFormatError) {
