@@ -102,6 +102,10 @@ private final class ParagraphCollector: NSObject, XMLParserDelegate {
         }
     }
 
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
+    }
+
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         if inText && skipDepth == 0 && !open.isEmpty { open[open.count - 1] += string }
     }

@@ -65,6 +65,10 @@ private final class SharedStringCollector: NSObject, XMLParserDelegate {
         }
     }
 
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
+    }
+
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         if inText { current += string }
     }

@@ -9,6 +9,7 @@ struct CellContext: Sendable {
     let formats: CellFormats
     let uses1904: Bool
     let fileName: String
+    let fastScan: Bool
 }
 
 /// A merged range, 0-based columns and 1-based rows, inclusive.
@@ -159,6 +160,21 @@ struct SheetStream: Sendable {
     }
 
     private mutating func parse(_ batch: [UInt8], context: CellContext) throws(OfficeFormatError) -> [RawRow] {
+        var scanner = FastRowScanner(sheet: sheet, context: context, previousRow: lastRowNumber)
+        if context.fastScan && scanner.scan(batch) {
+            if let error = scanner.failure {
+                position = regionEnd
+                carry = []
+                if scanner.rows.isEmpty { throw error }
+                deferredFailure = error
+            }
+            return scanner.rows
+        }
+        return try parseWithXMLParser(batch, context: context)
+    }
+
+    /// The reference path: XMLParser on the batch wrapped in the sheet's root element.
+    private mutating func parseWithXMLParser(_ batch: [UInt8], context: CellContext) throws(OfficeFormatError) -> [RawRow] {
         var document = Data(capacity: rootStart.count + batch.count + rootClose.count)
         document.append(contentsOf: rootStart)
         document.append(contentsOf: batch)
@@ -379,7 +395,98 @@ struct RawRow {
     var cells: [(Int, TableCell)]
 }
 
-/// XMLParser delegate for a batch of `<row>` elements.
+/// The parts of one `<c>` element seen so far, and how they become a `TableCell`.
+/// Shared by the fast byte scanner and the XMLParser delegate so both give the same values.
+struct CellDraft {
+    var column = -1
+    var type: CellType = .number
+    var style = 0
+    var hasFormula = false
+    var hasValue = false
+    var valueText = ""
+    var inlineText = ""
+    /// For shared-string cells the index is read straight from the bytes.
+    var sharedIndex: Int?
+
+    enum CellType { case number, shared, inline, formulaString, boolean, error, isoDate, other }
+
+    static func cellType(_ t: String) -> CellType {
+        switch t {
+        case "", "n": return .number
+        case "s": return .shared
+        case "inlineStr": return .inline
+        case "str": return .formulaString
+        case "b": return .boolean
+        case "e": return .error
+        case "d": return .isoDate
+        default: return .other
+        }
+    }
+
+    mutating func start(column: Int, type: CellType, style: Int) {
+        self.column = column
+        self.type = type
+        self.style = style
+        hasFormula = false
+        hasValue = false
+        valueText = ""
+        inlineText = ""
+        sharedIndex = nil
+    }
+
+    /// nil cell: nothing to store. The error names the cell.
+    func make(sheet: String, row rowNumber: Int, context: CellContext) -> Result<TableCell?, OfficeFormatError> {
+        var reference: String { CellReference.name(column: column, row: rowNumber) }
+        if hasFormula && (!hasValue || (valueText.isEmpty && sharedIndex == nil && type != .formulaString)) {
+            return .failure(OfficeFormatError(
+                .formulaWithoutValue,
+                "工作表“\(sheet)”单元格 \(reference) 含有公式，但文件中没有保存计算结果。请在 Excel/WPS 中打开该文件、保存后再导入（或把公式复制后“选择性粘贴为数值”）。",
+                sheet: sheet, row: rowNumber, cell: reference
+            ))
+        }
+        switch type {
+        case .shared:
+            guard let index = sharedIndex ?? Int(valueText) ?? Int(valueText.trimmingCharacters(in: .whitespaces)), index >= 0,
+                  index < context.sharedStrings.count else {
+                if !hasValue { return .success(nil) }
+                return .failure(OfficeFormatError(
+                    .malformedXML,
+                    "文件“\(context.fileName)”已损坏：工作表“\(sheet)”单元格 \(reference) 引用了不存在的共享文本。请在 Office/WPS 中打开后重新保存再试。",
+                    sheet: sheet, row: rowNumber, cell: reference
+                ))
+            }
+            return .success(TableCell(value: ExcelEscapes.decode(context.sharedStrings[index]), kind: .text, isFormula: hasFormula))
+        case .inline:
+            return .success(TableCell(value: ExcelEscapes.decode(inlineText.isEmpty ? valueText : inlineText), kind: .text, isFormula: hasFormula))
+        case .formulaString, .other:
+            return .success(TableCell(value: ExcelEscapes.decode(valueText), kind: .text, isFormula: hasFormula))
+        case .boolean:
+            guard hasValue else { return .success(nil) }
+            let truthy = valueText == "1" || valueText.lowercased() == "true"
+            return .success(TableCell(value: truthy ? "TRUE" : "FALSE", kind: .boolean, isFormula: hasFormula))
+        case .error:
+            return .success(TableCell(value: valueText, kind: .error, isFormula: hasFormula))
+        case .isoDate:
+            // ISO 8601 date cell (strict OOXML and some generators).
+            if valueText.hasSuffix("T00:00:00") || valueText.hasSuffix("T00:00:00Z") || valueText.utf8.count == 10 {
+                return .success(TableCell(value: String(valueText.prefix(10)), kind: .date, isFormula: hasFormula))
+            }
+            return .success(TableCell(value: valueText.replacingOccurrences(of: "T", with: " "), kind: .dateTime, isFormula: hasFormula))
+        case .number:
+            let raw = valueText.utf8.contains(32) ? valueText.trimmingCharacters(in: .whitespaces) : valueText
+            if raw.isEmpty { return .success(nil) }
+            let display = context.formats.display(style: style)
+            if display != .number, let serial = Double(raw),
+               let text = SerialDate.text(serial: serial, display: display, uses1904: context.uses1904) {
+                let kind: TableCell.Kind = display == .date ? .date : (display == .time && serial < 1 ? .time : .dateTime)
+                return .success(TableCell(value: text, kind: kind, isFormula: hasFormula))
+            }
+            return .success(TableCell(value: NumberText.general(raw), kind: .number, isFormula: hasFormula))
+        }
+    }
+}
+
+/// XMLParser delegate for a batch of `<row>` elements; used when the fast scanner declines a batch.
 private final class RowCollector: NSObject, XMLParserDelegate {
     let sheet: String
     let context: CellContext
@@ -390,13 +497,7 @@ private final class RowCollector: NSObject, XMLParserDelegate {
     var elements = 0
 
     private var current: RawRow?
-    private var column = -1
-    private var type = ""
-    private var style = 0
-    private var hasFormula = false
-    private var hasValue = false
-    private var valueText = ""
-    private var inlineText = ""
+    private var cell = CellDraft()
     private var capture: Capture = .none
     private var phoneticDepth = 0
     private var inInline = false
@@ -419,25 +520,24 @@ private final class RowCollector: NSObject, XMLParserDelegate {
         case "row":
             let number = attributeDict["r"].flatMap { Int($0) } ?? previousRow + 1
             current = RawRow(number: number, cells: [])
-            column = -1
+            cell.column = -1
         case "c":
+            let column: Int
             if let ref = attributeDict["r"], let parsed = CellReference.parse(ref) {
                 column = parsed.column
             } else {
-                column += 1
+                column = cell.column + 1
             }
-            type = attributeDict["t"] ?? ""
-            style = attributeDict["s"].flatMap { Int($0) } ?? 0
-            hasFormula = false
-            hasValue = false
-            valueText = ""
-            inlineText = ""
+            cell.start(
+                column: column, type: CellDraft.cellType(attributeDict["t"] ?? ""),
+                style: attributeDict["s"].flatMap { Int($0) } ?? 0
+            )
             inInline = false
         case "v":
-            hasValue = true
+            cell.hasValue = true
             capture = .value
         case "f":
-            hasFormula = true
+            cell.hasFormula = true
         case "is":
             inInline = true
         case "t":
@@ -461,9 +561,13 @@ private final class RowCollector: NSObject, XMLParserDelegate {
         case "rPh":
             phoneticDepth -= 1
         case "c":
-            guard current != nil, column >= 0, column < CellReference.maxColumn else { return }
-            if let cell = makeCell(parser) {
-                current?.cells.append((column, cell))
+            guard let row = current, cell.column >= 0, cell.column < CellReference.maxColumn else { return }
+            switch cell.make(sheet: sheet, row: row.number, context: context) {
+            case .success(let made):
+                if let made { current?.cells.append((cell.column, made)) }
+            case .failure(let error):
+                if failure == nil { failure = error }
+                parser.abortParsing()
             }
         case "row":
             if let row = current {
@@ -476,71 +580,15 @@ private final class RowCollector: NSObject, XMLParserDelegate {
         }
     }
 
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
+    }
+
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         switch capture {
         case .none: break
-        case .value: valueText += string
-        case .inline: inlineText += string
-        }
-    }
-
-    private func fail(_ parser: XMLParser, _ error: OfficeFormatError) {
-        if failure == nil { failure = error }
-        parser.abortParsing()
-    }
-
-    private func makeCell(_ parser: XMLParser) -> TableCell? {
-        let rowNumber = current?.number ?? previousRow + 1
-        var reference: String { CellReference.name(column: column, row: rowNumber) }
-        if hasFormula && (!hasValue || (valueText.isEmpty && type != "str")) {
-            fail(parser, OfficeFormatError(
-                .formulaWithoutValue,
-                "工作表“\(sheet)”单元格 \(reference) 含有公式，但文件中没有保存计算结果。请在 Excel/WPS 中打开该文件、保存后再导入（或把公式复制后“选择性粘贴为数值”）。",
-                sheet: sheet, row: rowNumber, cell: reference
-            ))
-            return nil
-        }
-        switch type {
-        case "s":
-            guard let index = Int(valueText) ?? Int(valueText.trimmingCharacters(in: .whitespaces)), index >= 0,
-                  index < context.sharedStrings.count else {
-                if !hasValue { return nil }
-                fail(parser, OfficeFormatError(
-                    .malformedXML,
-                    "文件“\(context.fileName)”已损坏：工作表“\(sheet)”单元格 \(reference) 引用了不存在的共享文本。请在 Office/WPS 中打开后重新保存再试。",
-                    sheet: sheet, row: rowNumber, cell: reference
-                ))
-                return nil
-            }
-            return TableCell(value: ExcelEscapes.decode(context.sharedStrings[index]), kind: .text, isFormula: hasFormula)
-        case "inlineStr":
-            return TableCell(value: ExcelEscapes.decode(inlineText.isEmpty ? valueText : inlineText), kind: .text, isFormula: hasFormula)
-        case "str":
-            return TableCell(value: ExcelEscapes.decode(valueText), kind: .text, isFormula: hasFormula)
-        case "b":
-            guard hasValue else { return nil }
-            let truthy = valueText == "1" || valueText.lowercased() == "true"
-            return TableCell(value: truthy ? "TRUE" : "FALSE", kind: .boolean, isFormula: hasFormula)
-        case "e":
-            return TableCell(value: valueText, kind: .error, isFormula: hasFormula)
-        case "d":
-            // ISO 8601 date cell (strict OOXML and some generators).
-            var text = valueText
-            if text.hasSuffix("T00:00:00") || text.hasSuffix("T00:00:00Z") {
-                text = String(text.prefix(10))
-                return TableCell(value: text, kind: .date, isFormula: hasFormula)
-            }
-            return TableCell(value: text.replacingOccurrences(of: "T", with: " "), kind: .dateTime, isFormula: hasFormula)
-        default:
-            let raw = valueText.utf8.contains(32) ? valueText.trimmingCharacters(in: .whitespaces) : valueText
-            if raw.isEmpty { return nil }
-            let display = context.formats.display(style: style)
-            if display != .number, let serial = Double(raw),
-               let text = SerialDate.text(serial: serial, display: display, uses1904: context.uses1904) {
-                let kind: TableCell.Kind = display == .date ? .date : (display == .time && serial < 1 ? .time : .dateTime)
-                return TableCell(value: text, kind: kind, isFormula: hasFormula)
-            }
-            return TableCell(value: NumberText.general(raw), kind: .number, isFormula: hasFormula)
+        case .value: cell.valueText += string
+        case .inline: cell.inlineText += string
         }
     }
 }

@@ -23,6 +23,8 @@ public struct TableReadOptions: Sendable, Hashable {
     public var sheets: SheetSelection
     /// Field separator for CSV; "," unless given (".tsv" files default to a tab).
     public var csvDelimiter: Character?
+    /// Internal switch for tests: false sends every sheet batch through XMLParser (the reference path).
+    var fastScan = true
 
     public init(limits: FileLimits = FileLimits(), sheets: SheetSelection = .allVisible, csvDelimiter: Character? = nil) {
         self.limits = limits
@@ -295,7 +297,10 @@ struct WorkbookStream: Sendable {
         }
         let shared = try SharedStrings.read(package: package, path: structure.sharedStringsPath, scratch: scratch)
         let formats = try CellFormats(package: package, path: structure.stylesPath)
-        context = CellContext(sharedStrings: shared, formats: formats, uses1904: structure.uses1904DateSystem, fileName: package.fileName)
+        context = CellContext(
+            sharedStrings: shared, formats: formats, uses1904: structure.uses1904DateSystem, fileName: package.fileName,
+            fastScan: options.fastScan
+        )
         sheetNames = selected.map(\.name)
         self.queue = queue
         totalBytes = total

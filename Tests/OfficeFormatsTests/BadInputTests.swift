@@ -88,6 +88,12 @@ struct BadInputTests {
         let url = try scratch.package("坏XML.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, broken)]))
         let found = error { _ = try TableReader.readAll(url: url) }
         #expect(found?.code == .malformedXML)
+        // Unclosed and mismatched tags that Linux XMLParser alone would accept.
+        for rows in ["<row r=\"1\"><c r=\"A1\"><v>1</v></c>", "<row r=\"1\"><c r=\"A1\"><v>1</v></row></c>", "<row r=\"1\"><c r=\"A1\"><v>1&bogus;</v></c></row>"] {
+            let xml = Parts.declaration + "<worksheet xmlns=\"\(Parts.main)\"><sheetData>\(rows)</sheetData></worksheet>"
+            let bad = try scratch.package("坏\(rows.count).xlsx", parts: Parts.workbookParts(sheets: [("S", nil, xml)]))
+            #expect(error { _ = try TableReader.readAll(url: bad) }?.code == .malformedXML, "\(rows)")
+        }
         let badShared = Parts.workbookParts(sheets: [("S", nil, Parts.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>99</v></c></row>"))])
         let url2 = try scratch.package("坏引用.xlsx", parts: badShared)
         let found2 = error { _ = try TableReader.readAll(url: url2) }

@@ -52,6 +52,27 @@ struct XLSXReadingTests {
         #expect(rows[6].values == ["110101199001011234", "20230901", "-12"])
     }
 
+    /// The byte scanner and the XMLParser path must agree on every fixture.
+    @Test func fastScannerAgreesWithXMLParser() throws {
+        let scratch = try Scratch()
+        let prefixed = "<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>甲&amp;乙&#x4E19;&#19969;</x:t></x:is></x:c><x:c t=\"s\"><x:v>3</x:v></x:c></x:row>"
+            + "<!-- comment --><x:row><x:c r=\"C2\" t=\"inlineStr\"><x:is><x:t><![CDATA[<原样>]]></x:t></x:is></x:c><x:c r=\"D2\"/></x:row>"
+        let books = [
+            try scratch.package("a.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, Parts.sheet(XLSXReadingTests.mainSheetRows, merges: ["A1:D1"]))])),
+            try scratch.package("b.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, Parts.sheet(prefixed, prefix: "x"))])),
+        ]
+        for url in books {
+            var slow = TableReadOptions()
+            slow.fastScan = false
+            let fast = try TableReader.readAll(url: url)
+            let reference = try TableReader.readAll(url: url, options: slow)
+            #expect(fast == reference)
+            #expect(!fast.isEmpty)
+        }
+        let prefixedRows = try TableReader.readAll(url: books[1])
+        #expect(prefixedRows.map(\.values) == [["甲&乙丙丁", "张三"], ["", "", "<原样>"]])
+    }
+
     @Test func headerSkipsMergedTitleRow() throws {
         let scratch = try Scratch()
         let url = try scratch.package("学生.xlsx", parts: Parts.workbookParts(sheets: [
