@@ -34,7 +34,7 @@ enum XMLText {
     /// Whether a text needs `xml:space="preserve"` to keep leading/trailing blanks or line breaks.
     static func needsPreserve(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
-        return first == " " || last == " " || first == "\t" || last == "\t" || text.contains("\n")
+        return first == " " || last == " " || first == "\t" || last == "\t" || text.utf8.contains(10)
     }
 
     /// Local name as a String; the common unprefixed case returns the name itself, which keeps the
