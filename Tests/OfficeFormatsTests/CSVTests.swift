@@ -106,3 +106,37 @@ struct CSVTests {
         #expect(!valid([0xC9, 0xFA]))
     }
 }
+
+@Suite("Writing .csv")
+struct CSVWriterTests {
+    @Test func roundTripWithQuotingAndFormulaProtection() throws {
+        let scratch = try Scratch()
+        let url = scratch.url("导出.csv")
+        var writer = try CSVWriter(url: url)
+        try writer.writeRow(["学籍号", "姓名", "备注"])
+        try writer.writeRow(["G1", "张\"三\"", "城关镇,一村\n二组"])
+        try writer.writeRow(["=1+1", "-12", "-abc", "@x", " 前后空格 "])
+        try writer.finish()
+        let bytes = [UInt8](try Data(contentsOf: url))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let rows = try TableReader.readAll(url: url)
+        #expect(rows.map(\.values) == [
+            ["学籍号", "姓名", "备注"],
+            ["G1", "张\"三\"", "城关镇,一村\n二组"],
+            ["'=1+1", "-12", "'-abc", "'@x", " 前后空格 "],
+        ])
+        #expect(rows.map(\.number) == [1, 2, 3])
+    }
+}
+
+extension CSVWriterTests {
+    @Test func unfinishedExportIsRemoved() throws {
+        let scratch = try Scratch()
+        let url = scratch.url("半.csv")
+        do {
+            var writer = try CSVWriter(url: url)
+            try writer.writeRow(["a"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+}
