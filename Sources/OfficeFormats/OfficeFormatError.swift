@@ -19,6 +19,7 @@ public struct OfficeFormatError: Error, Sendable, Hashable, CustomStringConverti
         case sheetNotFound = "sheet_not_found"
         case malformedXML = "malformed_xml"
         case formulaWithoutValue = "formula_without_value"
+        case tooManyColumns = "too_many_columns"
         case unterminatedQuote = "unterminated_quote"
         case undecodableText = "undecodable_text"
         case invalidImage = "invalid_image"

@@ -10,6 +10,7 @@ struct CellContext: Sendable {
     let uses1904: Bool
     let fileName: String
     let fastScan: Bool
+    var maxColumns = 1024
 }
 
 /// A merged range, 0-based columns and 1-based rows, inclusive.
@@ -156,7 +157,7 @@ struct SheetStream: Sendable {
         }
         guard let batch else { return nil }
         let rows = try parse(batch, context: context)
-        return finish(rows)
+        return try finish(rows, context: context)
     }
 
     private mutating func parse(_ batch: [UInt8], context: CellContext) throws(OfficeFormatError) -> [RawRow] {
@@ -204,7 +205,7 @@ struct SheetStream: Sendable {
     }
 
     /// Dense rows, merged values filled in, blank rows dropped.
-    private mutating func finish(_ raw: [RawRow]) -> [TableRow] {
+    private mutating func finish(_ raw: [RawRow], context: CellContext) throws(OfficeFormatError) -> [TableRow] {
         var out: [TableRow] = []
         out.reserveCapacity(raw.count)
         for row in raw {
@@ -236,6 +237,13 @@ struct SheetStream: Sendable {
                     copy.isFromMergedRange = true
                     cells[column] = copy
                 }
+            }
+            if cells.count > context.maxColumns {
+                throw OfficeFormatError(
+                    .tooManyColumns,
+                    "工作表“\(sheet)”第 \(row.number) 行在第 \(CellReference.columnLetters(cells.count - 1)) 列仍有内容（或合并单元格），超过了允许的 \(context.maxColumns) 列。请删除表格右侧多余的列后再导入。",
+                    sheet: sheet, row: row.number
+                )
             }
             if cells.allSatisfy({ $0.value.isEmpty }) { continue }
             out.append(TableRow(sheet: sheet, number: row.number, cells: cells))

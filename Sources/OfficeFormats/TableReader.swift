@@ -23,6 +23,9 @@ public struct TableReadOptions: Sendable, Hashable {
     public var sheets: SheetSelection
     /// Field separator for CSV; "," unless given (".tsv" files default to a tab).
     public var csvDelimiter: Character?
+    /// Widest row accepted (after merged ranges are filled in). A value far to the right (column XFD)
+    /// in many rows would otherwise make every row 16 384 cells wide; the error names the row instead.
+    public var maxColumns: Int = 1024
     /// Internal switch for tests: false sends every sheet batch through XMLParser (the reference path).
     var fastScan = true
 
@@ -299,7 +302,7 @@ struct WorkbookStream: Sendable {
         let formats = try CellFormats(package: package, path: structure.stylesPath)
         context = CellContext(
             sharedStrings: shared, formats: formats, uses1904: structure.uses1904DateSystem, fileName: package.fileName,
-            fastScan: options.fastScan
+            fastScan: options.fastScan, maxColumns: max(options.maxColumns, 1)
         )
         sheetNames = selected.map(\.name)
         self.queue = queue

@@ -55,11 +55,16 @@ struct ZipPackage {
         return nil
     }
 
+    /// Largest part ever held whole in memory, whatever the caller's part limit.
+    static let inMemoryPartLimit: Int64 = 256 * 1_048_576
+
     /// The whole part in memory; for the small parts (workbook, rels, styles, document).
     func data(_ path: String) throws(OfficeFormatError) -> Data? {
         guard let entry = entry(path) else { return nil }
         var data = Data()
-        try stream(entry, path: path) { chunk throws(OfficeFormatError) in data.append(chunk) }
+        try stream(entry, path: path, limit: min(limits.maxPartBytes, ZipPackage.inMemoryPartLimit)) { chunk throws(OfficeFormatError) in
+            data.append(chunk)
+        }
         return data
     }
 
@@ -72,18 +77,17 @@ struct ZipPackage {
             throw OfficeFormatError.writeFailed("临时文件")
         }
         defer { try? handle.close() }
-        try stream(entry, path: path) { chunk throws(OfficeFormatError) in
+        try stream(entry, path: path, limit: limits.maxPartBytes) { chunk throws(OfficeFormatError) in
             do { try handle.write(contentsOf: chunk) } catch { throw OfficeFormatError.writeFailed("临时文件") }
         }
         return true
     }
 
     private func stream(
-        _ entry: Entry, path: String, _ sink: (Data) throws(OfficeFormatError) -> Void
+        _ entry: Entry, path: String, limit: Int64, _ sink: (Data) throws(OfficeFormatError) -> Void
     ) throws(OfficeFormatError) {
-        let limit = limits.maxPartBytes
         if entry.uncompressedSize > UInt64(max(limit, 0)) {
-            throw tooLarge(path)
+            throw tooLarge(path, limit: limit)
         }
         var total: Int64 = 0
         var sinkError: OfficeFormatError?
@@ -91,7 +95,7 @@ struct ZipPackage {
             _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
                 total += Int64(chunk.count)
                 if total > limit {
-                    sinkError = tooLarge(path)
+                    sinkError = tooLarge(path, limit: limit)
                     throw CancellationError()
                 }
                 do throws(OfficeFormatError) {
@@ -110,10 +114,10 @@ struct ZipPackage {
         }
     }
 
-    private func tooLarge(_ path: String) -> OfficeFormatError {
+    private func tooLarge(_ path: String, limit: Int64) -> OfficeFormatError {
         OfficeFormatError(
             .fileTooLarge,
-            "文件“\(fileName)”的内部文件 \(path) 解压后超过 \(FileSignature.megabytes(limits.maxPartBytes))，超出允许的上限。请拆分后分批导入。"
+            "文件“\(fileName)”的内部文件 \(path) 解压后超过 \(FileSignature.megabytes(limit))，超出允许的上限。请拆分后分批导入。"
         )
     }
 

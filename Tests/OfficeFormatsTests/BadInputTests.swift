@@ -108,3 +108,18 @@ struct BadInputTests {
         #expect(found?.code == .fileTooLarge)
     }
 }
+
+extension BadInputTests {
+    @Test func farRightColumnsAreRefusedWithTheRow() throws {
+        let scratch = try Scratch()
+        let rows = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"XFD2\"><v>9</v></c></row>"
+        let url = try scratch.package("宽.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, Parts.sheet(rows))]))
+        let found = error { _ = try TableReader.readAll(url: url) }
+        #expect(found?.code == .tooManyColumns && found?.row == 2 && found?.message.contains("XFD") == true)
+        var wide = TableReadOptions()
+        wide.maxColumns = CellReference.maxColumn
+        #expect(try TableReader.readAll(url: url, options: wide).last?[column: "XFD"] == "9")
+        let merged = try scratch.package("宽合并.xlsx", parts: Parts.workbookParts(sheets: [("S", nil, Parts.sheet(rows, merges: ["A1:AMK1"]))]))
+        #expect(error { _ = try TableReader.readAll(url: merged) }?.row == 1)
+    }
+}
