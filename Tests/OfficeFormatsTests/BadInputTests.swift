@@ -123,3 +123,54 @@ extension BadInputTests {
         #expect(error { _ = try TableReader.readAll(url: merged) }?.row == 1)
     }
 }
+
+extension BadInputTests {
+    /// Deterministic byte mutations of a valid sheet: each read either succeeds or throws an
+    /// `OfficeFormatError`; none may crash. Fixed-seed linear congruential generator, no system RNG.
+    @Test func mutatedSheetsNeverCrash() throws {
+        let scratch = try Scratch()
+        let original = Array(Parts.sheet(XLSXReadingTests.mainSheetRows, merges: ["A1:D1", "B7:C8"]).utf8)
+        let alphabet = Array("<>/=\"'&;:#x0123456789 rcvtsf!?[]-".utf8) + [0xE5, 0x00, 0xFF]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var outcomes = (ok: 0, refused: 0)
+        var disagreements: [String] = []
+        for round in 0..<100 {
+            var bytes = original
+            for _ in 0..<(1 + next(4)) {
+                let position = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[position] = alphabet[next(alphabet.count)]
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(alphabet[next(alphabet.count)], at: position)
+                }
+            }
+            var parts = Parts.workbookParts(sheets: [("S", nil, "")])
+            parts[parts.count - 1].1 = String(decoding: bytes, as: UTF8.self)
+            let url = try scratch.package("m\(round).xlsx", parts: parts)
+            var results: [[TableRow]] = []
+            for fast in [true, false] {
+                var options = TableReadOptions()
+                options.fastScan = fast
+                var rows: [TableRow] = []
+                if caught({ rows = try TableReader.readAll(url: url, options: options) }) == nil {
+                    outcomes.ok += 1
+                    results.append(rows)
+                } else {
+                    outcomes.refused += 1
+                }
+            }
+            // When both paths accept a mutated sheet they must read the same rows.
+            if results.count == 2 && results[0] != results[1] {
+                disagreements.append(String(decoding: bytes, as: UTF8.self))
+            }
+            try FileManager.default.removeItem(at: url)
+        }
+        #expect(outcomes.ok + outcomes.refused == 200)
+        #expect(disagreements.isEmpty, "\(disagreements.first ?? "")")
+        #expect(outcomes.refused > 0 && outcomes.ok > 0)
+    }
+}
