@@ -167,6 +167,9 @@ struct DemoPlan {
 
     /// Schools a pupil of a grade may transfer to, per unit and grade index.
     var transferTargets: [[[Int]]] = []
+    /// How strongly each school attracts transfers (its planned size), and the largest weight.
+    var transferWeight: [Int] = []
+    var maxTransferWeight = 1
 
     var cohortYears: Int { latestYear - minYear + 1 }
     var windowYears: Int { latestYear - firstYear + 1 }
@@ -589,9 +592,15 @@ struct DemoPlan {
         let target = plan.classTarget[stage.demoIndex]
         if plan.crowded {
             let oldest = stage == .primary ? firstYear - 4 : firstYear - 1
-            if year <= oldest { return max(1, pupils / 56) }
+            if year <= oldest {
+                // Sized on the pupils still there on the first day of the window.
+                let remaining = pupils * (100 - 2 * max(0, firstYear - year)) / 100
+                // 56–63 per class: 大班额, but 超大班额 only where a class is weighted so.
+                return max(1, remaining / 58, (remaining + 62) / 63)
+            }
         }
-        return max(1, (pupils + target / 2) / target)
+        // Enough classes that none exceeds the planned size on the first day.
+        return max(1, (pupils + target - 1) / target)
     }
 
     // MARK: Classes
@@ -655,6 +664,8 @@ struct DemoPlan {
             guard plan.role != .special, plan.role != .teachingPoint, plan.role != .adult else { continue }
             for g in plan.grades { transferTargets[plan.unit][g.demoIndex].append(s) }
         }
+        transferWeight = schools.indices.map { max(1, expectedEnrolment($0, year: firstYear + 2)) }
+        maxTransferWeight = transferWeight.max() ?? 1
     }
 
     /// Pupils expected in a school on a date's school year, from the cohort plan (for staffing).

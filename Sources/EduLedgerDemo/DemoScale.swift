@@ -71,3 +71,24 @@ public struct DemoSummary: Sendable, Codable, Hashable {
     /// output, so two machines can compare runs without comparing databases.
     public var digest: String
 }
+
+extension DemoSummary: CustomStringConvertible {
+    /// A few lines in Chinese, as the CLI prints them after loading the demo.
+    public var description: String {
+        let stages = studentsByStage.map { "\($0.stage.rawValue) \($0.students)" }.joined(separator: "，")
+        let reference = latestYear.referenceDate.chinese
+        var lines = [
+            "\(districtName)（\(districtCode)）演示数据：种子 \(seed)，规模 \(scale.rawValue)，最近学年 \(latestYear.name)",
+            "乡镇/街道 \(townships) 个，学区 \(zones) 个，学校 \(schools) 所，班级 \(classes) 个",
+            "学生 \(students) 人，学籍记录 \(enrolments) 条；\(reference)在校 \(studentsOnReferenceDate) 人（\(stages)）",
+            "教职工 \(staff) 人；\(reference)在职 \(staffOnReferenceDate) 人，其中专任教师 \(fullTimeTeachersOnReferenceDate) 人",
+        ]
+        for m in mergers.prefix(3) {
+            lines.append("学校撤并：\(m.closedSchoolName)（\(m.closedSchoolCode)）于\(m.closedOn.chinese)停办，"
+                + "并入\(m.receivingSchoolName)，\(m.pupilsMoved) 名学生随之转入")
+        }
+        if mergers.count > 3 { lines.append("另有 \(mergers.count - 3) 所学校撤并") }
+        lines.append("数据摘要（FNV-1a）：\(digest)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -406,14 +406,15 @@ extension DemoRun {
         return (school, grade)
     }
 
-    /// Another school of the same unit that teaches the grade this year, if one can be found.
+    /// Another school of the same unit that teaches the grade this year, if one can be found;
+    /// larger schools are likelier (families move towards the town and the city).
     private func transferTarget(from school: Int, grade: GradeLevel, year: Int, rng: inout DemoRandom) -> Int? {
         let candidates = plan.transferTargets[plan.schools[school].unit][grade.demoIndex]
         guard candidates.count > 1 else { return nil }
-        for _ in 0..<6 {
+        for _ in 0..<16 {
             let c = rng.pick(candidates)
-            if c != school, plan.schools[c].exists(in: year),
-               plan.classRange(c, year, grade).count > 0 {
+            guard rng.below(plan.maxTransferWeight) < plan.transferWeight[c] else { continue }
+            if c != school, plan.schools[c].exists(in: year), plan.classRange(c, year, grade).count > 0 {
                 return c
             }
         }
