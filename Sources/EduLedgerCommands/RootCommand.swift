@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `eduledger`: the bureau's ledger on the command line.
+public struct EduLedgerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "eduledger",
+        abstract: "EduLedger 教育局业务台账：学籍、学校、教职工、编班、工作总结",
+        subcommands: [
+            CheckIDCommand.self, WorkdaysCommand.self, DemoCommand.self, SummaryCommand.self,
+            SchoolsCommand.self, StudentsCommand.self, StaffCommand.self, ReportCommand.self,
+        ]
+    )
+    public init() {}
+}
