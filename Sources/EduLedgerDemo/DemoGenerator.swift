@@ -25,16 +25,24 @@ public struct DemoGenerator: Sendable {
     }
 
     /// Generates everything, handing each batch to `sink` in order and reporting
-    /// `progress(done, total)` in steps (one step per batch) after each one.
+    /// `progress(done, total)` in steps (one step per batch) after each one is stored.
+    /// `sink` is never called again before its previous call has returned.
     public func generate(
         into sink: @Sendable (RegistryBatch) async throws -> Void,
         progress: @Sendable (Int, Int) -> Void
     ) async throws -> DemoSummary {
         var run = DemoRun(self)
-        while let batch = run.nextBatch() {
+        var pending = run.nextBatch()
+        var stored = 0
+        while let batch = pending {
             try Task.checkCancellation()
-            try await sink(batch)
-            progress(run.stepsDone, run.totalSteps)
+            // The store writes this batch while the next one is generated (one batch ahead, so
+            // memory stays at two batches); batches still reach the sink one at a time, in order.
+            async let written: Void = sink(batch)
+            pending = run.nextBatch()
+            try await written
+            stored += 1
+            progress(stored, run.totalSteps)
         }
         return run.summary
     }
