@@ -1,0 +1,239 @@
+/// The OpenAPI 3 description of `/api/v1`, written by hand beside `APIController`: every route,
+/// parameter and error shape there is described here. Served at `/api/openapi.json`.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "EduLedger 教育局业务台账 API",
+    "version": "1.0.0",
+    "description": "学校、学生、教职工与审计日志。使用网页登录后的会话 Cookie（eduledger_session）认证；修改数据的请求须在 X-CSRF-Token 头中带上 GET /api/v1/me 返回的 csrfToken。用户只能看到其所属范围（全区、乡镇、学区或学校）内的记录：范围外的记录返回 404。"
+  },
+  "servers": [{"url": "/"}],
+  "security": [{"session": []}],
+  "paths": {
+    "/api/v1/me": {
+      "get": {
+        "operationId": "getMe", "summary": "当前用户、角色、权限和 CSRF 令牌",
+        "responses": {
+          "200": {"description": "当前用户", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"}
+        }
+      }
+    },
+    "/api/v1/schools": {
+      "get": {
+        "operationId": "listSchools", "summary": "本人范围内的学校",
+        "parameters": [
+          {"name": "township", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "zone", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "type", "in": "query", "schema": {"$ref": "#/components/schemas/SchoolType"}}
+        ],
+        "responses": {
+          "200": {"description": "学校列表", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SchoolList"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"}
+        }
+      }
+    },
+    "/api/v1/schools/{id}": {
+      "get": {
+        "operationId": "getSchool", "summary": "学校及本学年班级（含班额）",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "responses": {
+          "200": {"description": "学校", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SchoolDetail"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/students": {
+      "get": {
+        "operationId": "listStudents", "summary": "在读学生（分页、检索）",
+        "parameters": [
+          {"name": "q", "in": "query", "description": "姓名、学籍号或身份证号的前缀", "schema": {"type": "string", "maxLength": 40}},
+          {"name": "school", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "grade", "in": "query", "schema": {"$ref": "#/components/schemas/Grade"}},
+          {"$ref": "#/components/parameters/Offset"},
+          {"$ref": "#/components/parameters/Limit"}
+        ],
+        "responses": {
+          "200": {"description": "一页学生", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StudentList"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/students/{id}": {
+      "get": {
+        "operationId": "getStudent", "summary": "学生及其学籍变动历史",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "responses": {
+          "200": {"description": "学生", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Student"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      },
+      "patch": {
+        "operationId": "patchStudent", "summary": "更正学生信息（只改所给字段；写入审计日志）",
+        "parameters": [
+          {"$ref": "#/components/parameters/Id"},
+          {"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StudentPatch"}}}},
+        "responses": {
+          "200": {"description": "修改后的学生", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Student"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "422": {"$ref": "#/components/responses/Unprocessable"}
+        }
+      }
+    },
+    "/api/v1/staff": {
+      "get": {
+        "operationId": "listStaff", "summary": "在职教职工（分页、检索）",
+        "parameters": [
+          {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 40}},
+          {"name": "school", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "post", "in": "query", "schema": {"type": "string", "enum": ["专任教师", "行政人员", "教辅人员", "工勤人员"]}},
+          {"$ref": "#/components/parameters/Offset"},
+          {"$ref": "#/components/parameters/Limit"}
+        ],
+        "responses": {
+          "200": {"description": "一页教职工", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StaffList"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/staff/{id}": {
+      "get": {
+        "operationId": "getStaff", "summary": "教职工",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "responses": {
+          "200": {"description": "教职工", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Staff"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/audit": {
+      "get": {
+        "operationId": "listAudit", "summary": "审计日志（仅系统管理员）",
+        "parameters": [
+          {"name": "entity", "in": "query", "schema": {"type": "string"}},
+          {"name": "actor", "in": "query", "schema": {"type": "string"}},
+          {"$ref": "#/components/parameters/Offset"},
+          {"$ref": "#/components/parameters/Limit"}
+        ],
+        "responses": {
+          "200": {"description": "审计记录，新的在前", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditList"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"}
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "eduledger_session"}},
+    "parameters": {
+      "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+      "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10000000, "default": 0}},
+      "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
+    },
+    "responses": {
+      "BadRequest": {"description": "参数或请求体有误（含逐字段错误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {"description": "未登录", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Forbidden": {"description": "角色无权进行此操作，或 CSRF 令牌无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "NotFound": {"description": "记录不存在或不在本人范围内", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooLarge": {"description": "请求体超过1MB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unprocessable": {"description": "违反学籍规则", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Error": {
+        "type": "object", "required": ["error"], "additionalProperties": false,
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "additionalProperties": false, "properties": {
+          "code": {"type": "string", "description": "稳定的英文错误码，如 not_found、auth.forbidden、request.invalid_body"},
+          "message": {"type": "string", "description": "中文说明"},
+          "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}}
+        }}}
+      },
+      "Me": {"type": "object", "required": ["login", "displayName", "role", "roleTitle", "scope", "permissions", "csrfToken"], "properties": {
+        "login": {"type": "string"}, "displayName": {"type": "string"}, "role": {"type": "string"}, "roleTitle": {"type": "string"},
+        "scope": {"type": "string", "enum": ["district", "township", "zone", "school"]}, "scopeID": {"type": "integer", "nullable": true},
+        "permissions": {"type": "array", "items": {"type": "string"}}, "csrfToken": {"type": "string"}}},
+      "SchoolType": {"type": "string", "enum": ["幼儿园", "小学", "初级中学", "九年一贯制学校", "完全中学", "高级中学", "中等职业学校", "特殊教育学校", "成人文化技术学校"]},
+      "Grade": {"type": "string", "enum": ["小班", "中班", "大班", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级", "高一", "高二", "高三", "中职一年级", "中职二年级", "中职三年级"]},
+      "School": {"type": "object", "required": ["id", "code", "name", "type", "ownership", "urbanRural", "townshipID", "opened", "studentsEnrolled"], "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "type": {"$ref": "#/components/schemas/SchoolType"},
+        "ownership": {"type": "string"}, "urbanRural": {"type": "string"}, "townshipID": {"type": "integer"},
+        "zoneID": {"type": "integer", "nullable": true}, "centralSchoolID": {"type": "integer", "nullable": true},
+        "opened": {"type": "string", "format": "date"}, "closed": {"type": "string", "format": "date", "nullable": true},
+        "mergedIntoID": {"type": "integer", "nullable": true}, "studentsEnrolled": {"type": "integer"}}},
+      "SchoolList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/School"}}, "total": {"type": "integer"},
+        "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
+      "Class": {"type": "object", "required": ["id", "schoolYear", "grade", "number", "name", "size"], "properties": {
+        "id": {"type": "integer"}, "schoolYear": {"type": "integer"}, "grade": {"$ref": "#/components/schemas/Grade"},
+        "number": {"type": "integer"}, "name": {"type": "string"}, "size": {"type": "integer"},
+        "sizeCategory": {"type": "string", "enum": ["大班额", "超大班额"], "nullable": true}}},
+      "SchoolDetail": {"type": "object", "required": ["school", "classes"], "properties": {
+        "school": {"$ref": "#/components/schemas/School"}, "classes": {"type": "array", "items": {"$ref": "#/components/schemas/Class"}}}},
+      "StudentSummary": {"type": "object", "required": ["id", "studentNumber", "name", "gender", "birthDate", "schoolID", "grade"], "properties": {
+        "id": {"type": "integer"}, "studentNumber": {"type": "string"}, "name": {"type": "string"}, "gender": {"type": "string", "enum": ["男", "女"]},
+        "birthDate": {"type": "string", "format": "date"}, "schoolID": {"type": "integer"}, "grade": {"$ref": "#/components/schemas/Grade"},
+        "classID": {"type": "integer", "nullable": true}}},
+      "StudentList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/StudentSummary"}}, "total": {"type": "integer"},
+        "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
+      "Flags": {"type": "object", "required": ["leftBehind", "migrantWorkerChild", "inclusiveClass", "boarding"], "properties": {
+        "leftBehind": {"type": "boolean"}, "migrantWorkerChild": {"type": "boolean"},
+        "disability": {"type": "string", "nullable": true, "enum": ["视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾", null]},
+        "inclusiveClass": {"type": "boolean"},
+        "poverty": {"type": "string", "nullable": true, "enum": ["建档立卡", "低保", "特困供养", null]},
+        "boarding": {"type": "boolean"}}},
+      "Enrolment": {"type": "object", "required": ["id", "schoolID", "grade", "from", "entry"], "properties": {
+        "id": {"type": "integer"}, "schoolID": {"type": "integer"}, "grade": {"$ref": "#/components/schemas/Grade"},
+        "classID": {"type": "integer", "nullable": true}, "from": {"type": "string", "format": "date"},
+        "until": {"type": "string", "format": "date", "nullable": true}, "entry": {"type": "string"}, "exit": {"type": "string", "nullable": true}}},
+      "Student": {"type": "object", "required": ["id", "studentNumber", "name", "gender", "birthDate", "ethnicity", "hukouType", "flags", "enrolments"], "properties": {
+        "id": {"type": "integer"}, "studentNumber": {"type": "string"}, "name": {"type": "string"}, "gender": {"type": "string", "enum": ["男", "女"]},
+        "birthDate": {"type": "string", "format": "date"}, "residentID": {"type": "string", "nullable": true, "description": "可修改学籍的角色看到完整号码，其他角色看到遮盖后的号码"},
+        "ethnicity": {"type": "string"}, "hukouType": {"type": "string", "enum": ["农业", "非农业", "居民"]},
+        "flags": {"$ref": "#/components/schemas/Flags"}, "enrolments": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}},
+      "StudentPatch": {"type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 30}, "ethnicity": {"type": "string", "description": "国家标准56个民族之一"},
+        "hukouType": {"type": "string", "enum": ["农业", "非农业", "居民"]},
+        "leftBehind": {"type": "boolean"}, "migrantWorkerChild": {"type": "boolean"}, "boarding": {"type": "boolean"}, "inclusiveClass": {"type": "boolean"},
+        "disability": {"type": "string", "nullable": true, "enum": ["视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾", "", null]},
+        "poverty": {"type": "string", "nullable": true, "enum": ["建档立卡", "低保", "特困供养", "", null]}}},
+      "Staff": {"type": "object", "required": ["id", "staffNumber", "name", "gender", "post", "established", "qualification", "title", "subjects", "backbone", "hired"], "properties": {
+        "id": {"type": "integer"}, "staffNumber": {"type": "string"}, "name": {"type": "string"}, "gender": {"type": "string"},
+        "schoolID": {"type": "integer", "nullable": true}, "post": {"type": "string"}, "established": {"type": "boolean"},
+        "qualification": {"type": "string"}, "title": {"type": "string"}, "subjects": {"type": "array", "items": {"type": "string"}},
+        "backbone": {"type": "boolean"}, "hired": {"type": "string", "format": "date"}, "left": {"type": "string", "format": "date", "nullable": true}}},
+      "StaffList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Staff"}}, "total": {"type": "integer"},
+        "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
+      "AuditEntry": {"type": "object", "required": ["id", "at", "actor", "action", "entity", "entityID"], "properties": {
+        "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string", "enum": ["insert", "update", "bulk_load"]},
+        "entity": {"type": "string"}, "entityID": {"type": "string"}, "before": {"type": "string", "nullable": true}, "after": {"type": "string", "nullable": true}}},
+      "AuditList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}, "total": {"type": "integer"},
+        "offset": {"type": "integer"}, "limit": {"type": "integer"}}}
+    }
+  }
+}
+"""#
+}

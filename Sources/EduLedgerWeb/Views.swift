@@ -1,0 +1,153 @@
+import EduLedgerCore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The page frame every template shares: title, the user, the navigation their role may use,
+/// and the CSRF token for the forms in it.
+struct Chrome: Sendable {
+    struct NavItem: Sendable {
+        var href: String
+        var label: String
+        var active: Bool
+    }
+    var title: String
+    var userName: String?
+    var roleTitle: String?
+    var csrf: String?
+    var nav: [NavItem]
+    /// Stored, not computed: mustache reads stored properties only.
+    var loggedIn: Bool
+
+    init(title: String, user: CurrentUser?, active: String = "") {
+        self.title = title
+        self.userName = user?.account.displayName
+        self.roleTitle = user?.account.role.title
+        self.csrf = user?.csrfToken
+        self.loggedIn = user != nil
+        var items: [NavItem] = []
+        if let user {
+            items.append(NavItem(href: "/dashboard", label: "首页", active: active == "dashboard"))
+            items.append(NavItem(href: "/schools", label: "学校", active: active == "schools"))
+            if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
+            if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
+            if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+        }
+        self.nav = items
+    }
+}
+
+/// What a template receives: the frame and the page's own view model.
+struct ViewContext: @unchecked Sendable {
+    var chrome: Chrome
+    /// The page's view model (a struct read by mustache through reflection).
+    var page: Any
+}
+
+/// The mustache templates, loaded once from the module's resources. Every value is rendered
+/// with `{{ }}`, which HTML-escapes; no template uses triple braces.
+struct Views: Sendable {
+    let library: MustacheLibrary
+
+    static func load() async throws -> Views {
+        guard let root = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+            throw WebSetupError(message: "找不到网页模板目录（资源包缺失）")
+        }
+        let library = try await MustacheLibrary(directory: root.appendingPathComponent("templates").path)
+        return Views(library: library)
+    }
+
+    func html(_ template: String, _ context: ViewContext) -> String {
+        library.render(context, withTemplate: template) ?? "<!doctype html><title>模板缺失</title><p>模板“\(template)”缺失"
+    }
+
+    func render(_ template: String, _ context: ViewContext, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status,
+                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html(template, context))))
+    }
+}
+
+struct WebSetupError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// An `application/x-www-form-urlencoded` body as ordered name/value pairs.
+struct FormData: Sendable {
+    var pairs: [(name: String, value: String)]
+
+    init(pairs: [(name: String, value: String)]) { self.pairs = pairs }
+
+    init(urlEncoded text: String) {
+        var pairs: [(String, String)] = []
+        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(kv[0])
+            let value = kv.count > 1 ? Self.decode(kv[1]) : ""
+            pairs.append((name, value))
+        }
+        self.pairs = pairs
+    }
+
+    private static func decode(_ s: Substring) -> String {
+        let plus = s.replacingOccurrences(of: "+", with: " ")
+        return plus.removingPercentEncoding ?? plus
+    }
+
+    subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    var names: Set<String> { Set(pairs.map(\.name)) }
+}
+
+/// URL query helpers.
+extension Request {
+    func query(_ name: String) -> String? {
+        guard let v = uri.queryParameters.get(name) else { return nil }
+        let s = String(v).trimmingCharacters(in: .whitespaces)
+        return s.isEmpty ? nil : s
+    }
+
+    func queryInt(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
+        guard let s = query(name), let n = Int(s) else { return value }
+        return min(max(n, range.lowerBound), range.upperBound)
+    }
+}
+
+/// Builds a URL with a query, escaping every value.
+func urlWithQuery(_ path: String, _ items: [(String, String?)]) -> String {
+    var c = URLComponents()
+    c.path = path
+    let q = items.compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
+    c.queryItems = q.isEmpty ? nil : q
+    // `+` is a space in a query; encode it so a search for "+" survives.
+    return (c.string ?? path).replacingOccurrences(of: "+", with: "%2B")
+}
+
+/// Pagination for list pages.
+struct Pager: Sendable {
+    var page: Int
+    var pages: Int
+    var total: Int
+    var from: Int
+    var to: Int
+    var prevHref: String?
+    var nextHref: String?
+
+    init(total: Int, offset: Int, limit: Int, href: (Int) -> String) {
+        self.total = total
+        page = offset / max(1, limit) + 1
+        pages = max(1, (total + limit - 1) / max(1, limit))
+        from = total == 0 ? 0 : offset + 1
+        to = min(total, offset + limit)
+        prevHref = page > 1 ? href(page - 1) : nil
+        nextHref = page < pages ? href(page + 1) : nil
+    }
+}
+
+/// An option of a `<select>`.
+struct Option: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
