@@ -187,7 +187,9 @@ public struct DemoRun {
         let lastYear = min(plan.latestYear, (school.closeYear ?? (plan.latestYear + 1)) - 1)
         let pupils = plan.expectedEnrolment(s, year: lastYear)
         let current = school.fixedStaff + pupils * 100 / max(school.staffRatioTenths * 11, 1)
-        let leavers = current * 12 / 100 + (rng.percent(50) ? 1 : 0)
+        // About 3% leave a year (retirement at 60/55, resignation); a school opened within the
+        // window has had no time to lose anyone.
+        let leavers = school.openYear >= plan.firstYear ? 0 : current * 12 / 100 + (rng.percent(50) ? 1 : 0)
         let closedOn = school.closeYear.map { date($0, 9, 1) }
         for i in 0..<(current + leavers) {
             var member = makeStaff(school: school, leaver: i >= current, anchor: i == 0, rng: &rng)
@@ -245,7 +247,9 @@ public struct DemoRun {
         let birth: CivilDate
         var hired: CivilDate
         var left: CivilDate?
-        let ref = reference
+        // Ages and hire dates are those of the school's last open year (a merged school's staff
+        // were hired before it closed).
+        let ref = school.closeYear.map { date($0 - 1, 9, 1) } ?? reference
         if !leaver {
             let maxAge = gender == .male ? 59 : 54
             let age = anchor ? rng.int(in: 36...50) : rng.percent(15) ? rng.int(in: 23...27) : rng.int(in: 26...maxAge)

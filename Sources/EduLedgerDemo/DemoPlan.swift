@@ -51,7 +51,6 @@ extension GradeLevel {
 
 enum DemoTables {
     static let stages = Stage.allCases
-    static let grades = GradeLevel.allCases
     static let gradesOfStage: [[GradeLevel]] = Stage.allCases.map { s in GradeLevel.allCases.filter { $0.stage == s } }
     static let gradeCount = 18
     /// Years in stage of each grade (1-based), by grade index.

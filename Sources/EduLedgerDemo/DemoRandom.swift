@@ -45,17 +45,6 @@ struct DemoRandom {
     mutating func percent(_ p: Int) -> Bool { below(100) < p }
 
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-
-    /// An index drawn with the given integer weights (at least one positive).
-    mutating func weighted(_ weights: [Int]) -> Int {
-        let total = weights.reduce(0, +)
-        var r = below(max(total, 1))
-        for (i, w) in weights.enumerated() {
-            if r < w { return i }
-            r -= w
-        }
-        return weights.count - 1
-    }
 }
 
 /// SplitMix64 (Steele, Lea, Flood), used only to spread a seed over xoshiro's state.

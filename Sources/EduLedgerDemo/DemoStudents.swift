@@ -74,7 +74,7 @@ extension DemoRun {
                 }
             }
             // Transfers in from outside the district during the year.
-            guard year < plan.latestYear else { continue }
+            guard year < plan.latestYear, !school.grades.isEmpty else { continue }
             let ppm: Int
             switch school.record.urbanRural {
             case .urban: ppm = 14_000

@@ -138,6 +138,15 @@ struct DemoPeopleTests {
         let leavers = demo.allStaff.filter { $0.left.map { $0 > day(2022, 9, 1) && $0 <= ref } ?? false }
         #expect(leavers.count > 100)
         #expect(Set(TitlesSeen(teachers).titles).isSuperset(of: [.second, .first, .senior, .none]))
+        // Nobody is hired before the school opened; the merged school's staff are gone after it closed.
+        for m in demo.allStaff {
+            let school = try #require(m.schoolID.flatMap { demo.schools[$0] })
+            #expect(m.hired >= school.opened, "\(m.name) hired \(m.hired) before \(school.name) opened")
+            if let closed = school.closed { #expect(m.left.map { $0 <= closed.adding(days: 1) } ?? false) }
+            let age = m.birthDate.age(on: m.hired)
+            // Only a school founded late hires experienced people in their fifties (on its first day).
+            #expect(age >= 21 && (age <= 45 || m.hired == school.opened), "\(m.name) hired at \(age)")
+        }
         let kindergartenTeachers = teachers.filter { demo.schools[$0.schoolID ?? SchoolID(0)]?.type == .kindergarten }
         #expect(Double(kindergartenTeachers.filter { $0.gender == .female }.count) / Double(kindergartenTeachers.count) > 0.9)
     }
