@@ -196,3 +196,68 @@ struct CLITests {
         #expect(findings?.contains { ($0["kind"] as? String) == "average_mismatch" && ($0["line"] as? Int) == 3 } == true)
     }
 }
+
+@Suite("命令行编班 classes assign / verify-draw")
+struct ClassDrawCLITests {
+    static func writeRoster(_ url: URL, count: Int) throws {
+        var lines = ["学籍号,姓名,性别,成绩,留守,双胞胎"]
+        var state: UInt64 = 42
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        for i in 0..<count {
+            let score = 40 + Double(next() % 141) / 2
+            let twin = i < 4 ? "T\(i / 2)" : ""
+            lines.append("G\(100_000 + i),学生\(i),\(next() % 2 == 0 ? "男" : "女"),\(score),\(next() % 7 == 0 ? 1 : 0),\(twin)")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test("a draw is balanced, reproducible, and verifiable by an outsider; tampering is caught")
+    func drawAndVerify() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let roster = dir.appendingPathComponent("roster.csv")
+        try Self.writeRoster(roster, count: 240)
+        let args = ["classes", "assign", "--roster", roster.path, "--classes", "6", "--seed-part", "0731",
+                    "--seed-part", "5520", "--balance", "留守", "--together", "双胞胎"]
+        let first = try CLI.run(args + ["--out", dir.appendingPathComponent("a.csv").path,
+                                        "--report", dir.appendingPathComponent("a.json").path,
+                                        "--record", dir.appendingPathComponent("record.json").path])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(try CLI.run(args + ["--out", dir.appendingPathComponent("b.csv").path]).status == 0)
+        let a = try String(contentsOf: dir.appendingPathComponent("a.csv"), encoding: .utf8)
+        let b = try String(contentsOf: dir.appendingPathComponent("b.csv"), encoding: .utf8)
+        #expect(a == b && a.hasPrefix("id,class\n"))
+        let classOf = Dictionary(uniqueKeysWithValues: a.split(separator: "\n").dropFirst().map { line in
+            let parts = line.split(separator: ",")
+            return (String(parts[0]), String(parts[1]))
+        })
+        #expect(classOf["G100000"] == classOf["G100001"], "twins in one class")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("a.json"))) as? [String: Any]
+        #expect(report?["size_range"] as? Int == 0)
+        #expect((report?["gender_max_diff"] as? Int ?? 9) <= 1)
+        #expect(report?["constraints_violated"] as? Int == 0)
+
+        let verify = try CLI.run(["verify-draw", "--record", dir.appendingPathComponent("record.json").path, "--roster", roster.path])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("match"))
+        var text = try String(contentsOf: roster, encoding: .utf8)
+        text = text.replacingOccurrences(of: "G100010,学生10,", with: "G100010,学生十,")
+        try text.write(to: roster, atomically: true, encoding: .utf8)
+        let tampered = try CLI.run(["verify-draw", "--record", dir.appendingPathComponent("record.json").path, "--roster", roster.path])
+        #expect(tampered.status == 1 && tampered.stdout.hasPrefix("mismatch"))
+    }
+
+    @Test("bad rosters name the row and column, and nothing is written")
+    func badRoster() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let roster = dir.appendingPathComponent("bad.csv")
+        try "学籍号,姓名,性别,成绩\nG1,甲,男,80\nG1,乙,女,七十\n".write(to: roster, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv")
+        let r = try CLI.run(["classes", "assign", "--roster", roster.path, "--classes", "2", "--seed", "x", "--out", out.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("3") && r.stderr.contains("成绩"), "stderr: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let tooMany = try CLI.run(["classes", "assign", "--roster", roster.path, "--classes", "9", "--seed", "x", "--out", out.path])
+        #expect(tooMany.status != 0 && !FileManager.default.fileExists(atPath: out.path))
+    }
+}
