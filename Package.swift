@@ -61,6 +61,13 @@ let package = Package(
         .target(name: "OfficeFormats", dependencies: ["ZIPFoundation"], exclude: ["README.md"], swiftSettings: strict),
         // Checker for figures typed by people in a work report.
         .target(name: "ReportChecker", dependencies: [], exclude: ["README.md"], swiftSettings: strict),
+        // The indicator registry: every rate's definition beside the code that computes it.
+        .target(name: "EduLedgerIndicators", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
+        // Importers and exports: spreadsheets in with row-level validation, statistics and backups out.
+        .target(
+            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats"], exclude: ["README.md"],
+            swiftSettings: strict
+        ),
         // The web application: bureau, schools and the public in the browser, and the JSON API.
         .target(
             name: "EduLedgerWeb",
@@ -79,7 +86,7 @@ let package = Package(
             name: "EduLedgerCommands",
             dependencies: [
                 "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
-                "ReportChecker", "EduLedgerWeb",
+                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -100,6 +107,13 @@ let package = Package(
         .testTarget(name: "EduLedgerDemoTests", dependencies: ["EduLedgerDemo"], swiftSettings: strict),
         .testTarget(name: "ClassAssignmentTests", dependencies: ["ClassAssignment"], swiftSettings: strict),
         .testTarget(name: "OfficeFormatsTests", dependencies: ["OfficeFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "EduLedgerIndicatorsTests", dependencies: ["EduLedgerIndicators", "EduLedgerTestSupport", "EduLedgerDemo"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport"], swiftSettings: strict
+        ),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerWebTests",

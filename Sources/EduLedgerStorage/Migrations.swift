@@ -35,7 +35,11 @@ enum Migrations {
                                  "students", "enrolments", "audit_log"]
 
     /// Every migration in version order; each capability keeps its own list in its own file.
-    static var all: [Migration] { (registry + accounts).sorted { $0.version < $1.version } }
+    /// Version ranges: 1 registry, 2–9 accounts, 10–19 statistics (population, resources, indicators),
+    /// 20–29 imports, 30–39 casework, 40–49 class draws, 50–59 reports.
+    static var all: [Migration] {
+        (registry + accounts + statistics + imports + casework + draws + reports).sorted { $0.version < $1.version }
+    }
 
     static let registry: [Migration] = [
         Migration(1, "registry", [

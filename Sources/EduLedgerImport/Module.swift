@@ -1,0 +1,1 @@
+// EduLedgerImport: see README.md

@@ -1,0 +1,1 @@
+// EduLedgerIndicators: see README.md
