@@ -203,20 +203,50 @@ public struct DemoRun {
             }
             batch.staff.append(member)
         }
+        // 班主任: a head teacher stays with the class as it moves up (三年级(2)班 → 四年级(2)班) while
+        // still employed; new classes get the next free teacher of the school.
+        var previousHeads: [Int: StaffID] = [:]
         for year in plan.firstYear...plan.latestYear where school.exists(in: year) {
             let firstDay = date(year, 9, 1)
             let teachers = batch.staff.filter { $0.post == .fullTimeTeacher && $0.isEmployed(on: firstDay) }
+            let employed = Set(teachers.map(\.id))
+            var busy = Set<StaffID>()
+            var heads: [Int: StaffID] = [:]
             var turn = rng.below(max(teachers.count, 1))
+            func nextFree() -> StaffID? {
+                guard !teachers.isEmpty else { return nil }
+                for _ in 0..<teachers.count {
+                    let candidate = teachers[turn % teachers.count].id
+                    turn += 1
+                    if !busy.contains(candidate) { return candidate }
+                }
+                turn += 1
+                return teachers[turn % teachers.count].id
+            }
+            // First the classes that move up with their head teacher, then the new ones.
+            var slots: [(grade: GradeLevel, k: Int, first: Int64)] = []
             for g in school.grades {
                 let range = plan.classRange(s, year, g)
-                for k in 0..<range.count {
-                    let head = teachers.isEmpty ? nil : teachers[turn % teachers.count].id
-                    turn += 1
-                    batch.classes.append(SchoolClass(id: ClassID(range.first + Int64(k)), schoolID: school.record.id,
-                                                     schoolYear: SchoolYear(year), grade: g, number: k + 1,
-                                                     headTeacherID: head))
+                for k in 0..<range.count { slots.append((g, k, range.first)) }
+            }
+            for slot in slots where DemoTables.yearInStage[slot.grade.demoIndex] > 1 {
+                if let before = previousHeads[(slot.grade.demoIndex - 1) * 1000 + slot.k], employed.contains(before),
+                   !busy.contains(before) {
+                    busy.insert(before)
+                    heads[slot.grade.demoIndex * 1000 + slot.k] = before
                 }
             }
+            for slot in slots {
+                let key = slot.grade.demoIndex * 1000 + slot.k
+                if heads[key] == nil, let head = nextFree() {
+                    busy.insert(head)
+                    heads[key] = head
+                }
+                batch.classes.append(SchoolClass(id: ClassID(slot.first + Int64(slot.k)), schoolID: school.record.id,
+                                                 schoolYear: SchoolYear(year), grade: slot.grade, number: slot.k + 1,
+                                                 headTeacherID: heads[key]))
+            }
+            previousHeads = heads
         }
         return batch
     }

@@ -249,14 +249,19 @@ extension DemoRun {
                                         from: startFrom, entry: startEntry, rng: &rng, batch: &batch)
         var student = student
         let setting = plan.schools[last].record.urbanRural
-        switch plan.schools[last].role == .special ? nil : Optional(grade.stage) {
-        case nil: student.flags.boarding = rng.percent(40)
-        case .junior?: student.flags.boarding = rng.chance(ppm: setting == .rural ? 350_000 : setting == .town ? 250_000 : 30_000)
-        case .primary?: student.flags.boarding = setting == .rural && grade >= .p4 && rng.chance(ppm: 80_000)
-        case .senior?: student.flags.boarding = rng.chance(ppm: 600_000)
-        case .vocational?: student.flags.boarding = rng.chance(ppm: 500_000)
-        case .preschool?: student.flags.boarding = false
+        let boardingPpm: Int
+        if plan.schools[last].role == .special {
+            boardingPpm = 400_000
+        } else {
+            switch grade.stage {
+            case .preschool: boardingPpm = 0
+            case .primary: boardingPpm = setting == .rural && grade >= .p4 ? 80_000 : 0
+            case .junior: boardingPpm = setting == .rural ? 350_000 : setting == .town ? 250_000 : 30_000
+            case .senior: boardingPpm = 600_000
+            case .vocational: boardingPpm = 500_000
+            }
         }
+        student.flags.boarding = rng.chance(ppm: boardingPpm)
         batch.students.append(student)
     }
 

@@ -109,6 +109,29 @@ struct DemoGeneratorTests {
         }
     }
 
+    @Test("班主任 move up with their class and head one class a year")
+    func headTeachers() {
+        struct Key: Hashable { let school: SchoolID; let year: Int; let grade: GradeLevel; let number: Int }
+        var byKey: [Key: SchoolClass] = [:]
+        for c in demo.classes.values {
+            byKey[Key(school: c.schoolID, year: c.schoolYear.startYear, grade: c.grade, number: c.number)] = c
+        }
+        var continued = 0, comparable = 0
+        for c in demo.classes.values where c.grade.yearInStage > 1 {
+            let before = GradeLevel.allCases.first { $0.next == c.grade }
+            guard let before, let previous = byKey[Key(school: c.schoolID, year: c.schoolYear.startYear - 1,
+                                                    grade: before, number: c.number)] else { continue }
+            comparable += 1
+            if previous.headTeacherID == c.headTeacherID { continued += 1 }
+        }
+        #expect(comparable > 1_000 && Double(continued) / Double(comparable) > 0.8, "\(continued)/\(comparable)")
+        // A teacher heads at most one class a year wherever the school has enough teachers.
+        var perYear: [String: Int] = [:]
+        for c in demo.classes.values { if let h = c.headTeacherID { perYear["\(h)-\(c.schoolYear.startYear)", default: 0] += 1 } }
+        let doubled = perYear.values.filter { $0 > 1 }.count
+        #expect(Double(doubled) / Double(demo.classes.count) < 0.02, "\(doubled)")
+    }
+
     @Test("a batch refers only to records of the same or an earlier batch; ids run from 1")
     func referencesComeFirst() {
         var schools = Set<SchoolID>(), classes = Set<ClassID>(), students = Set<StudentID>(), staff = Set<StaffID>()
