@@ -127,7 +127,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return Mapped(status: .unprocessableContent, code: e.code, message: e.message, fields: [])
         case let e as any UserFacingError:
             return Mapped(status: .unprocessableContent, code: e.code, message: e.message, fields: [])
-        case let e as HTTPError:
+        case let e as any HTTPResponseError:
             switch e.status {
             case .contentTooLarge:
                 return Mapped(status: .contentTooLarge, code: "request.too_large", message: AppError.payloadTooLarge.message, fields: [])

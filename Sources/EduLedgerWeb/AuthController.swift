@@ -114,12 +114,13 @@ struct AuthController {
     struct PasswordPage {
         var forced: Bool
         var errors: [FieldError]
+        var hasErrors: Bool
         var done: Bool
     }
 
     @Sendable func passwordForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let page = PasswordPage(forced: user.account.mustChangePassword, errors: [], done: request.query("done") != nil)
+        let page = PasswordPage(forced: user.account.mustChangePassword, errors: [], hasErrors: false, done: request.query("done") != nil)
         return deps.views.render("password", ViewContext(chrome: Chrome(title: "修改密码", user: user), page: page))
     }
 
@@ -142,7 +143,7 @@ struct AuthController {
         if new != confirm { errors.append(FieldError(field: "confirm", message: "两次输入的新密码不一致")) }
         if new == current && errors.isEmpty { errors.append(FieldError(field: "new", message: "新密码不能与当前密码相同")) }
         guard errors.isEmpty else {
-            let page = PasswordPage(forced: user.account.mustChangePassword, errors: errors, done: false)
+            let page = PasswordPage(forced: user.account.mustChangePassword, errors: errors, hasErrors: true, done: false)
             return deps.views.render("password", ViewContext(chrome: Chrome(title: "修改密码", user: user), page: page),
                                      status: .unprocessableContent)
         }

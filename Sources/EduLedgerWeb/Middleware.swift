@@ -36,7 +36,7 @@ struct SessionMiddleware: RouterMiddleware {
         }
         let isAPI = path.hasPrefix("/api/")
         if let user = context.user, user.account.mustChangePassword,
-           !["/account/password", "/logout", "/login"].contains(path), !path.hasPrefix("/static/"), path != "/api/openapi.json" {
+           !["/account/password", "/logout", "/login", "/api/v1/me"].contains(path), !path.hasPrefix("/static/"), path != "/api/openapi.json" {
             if isAPI {
                 throw AppError.badRequest(code: "auth.password_change_required", message: "请先在网页上修改初始密码", fields: [])
             }
