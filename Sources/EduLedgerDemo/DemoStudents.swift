@@ -245,7 +245,7 @@ extension DemoRun {
     private mutating func walk(_ student: Student, school startSchool: Int, grade startGrade: GradeLevel,
                                classNumber startClass: Int?, from startFrom: CivilDate, entry startEntry: EntryReason,
                                rng: inout DemoRandom, batch: inout RegistryBatch) {
-        let (last, grade) = walkPeriods(student.id, school: startSchool, grade: startGrade, classNumber: startClass,
+        let (last, grade) = walkPeriods(student, school: startSchool, grade: startGrade, classNumber: startClass,
                                         from: startFrom, entry: startEntry, rng: &rng, batch: &batch)
         var student = student
         let setting = plan.schools[last].record.urbanRural
@@ -265,13 +265,27 @@ extension DemoRun {
         batch.students.append(student)
     }
 
-    private mutating func emitPeriod(_ student: StudentID, _ school: Int, _ grade: GradeLevel, _ classNumber: Int?,
+    private mutating func emitPeriod(_ student: Student, _ school: Int, _ grade: GradeLevel, _ classNumber: Int?,
                                      _ from: CivilDate, _ entry: EntryReason, _ until: CivilDate?, _ exit: ExitReason?,
                                      _ batch: inout RegistryBatch) {
         let year = SchoolYear(containing: from).startYear
         let cid = classID(school, year, grade, classNumber)
         if cid == nil { unplacedPeriods += 1 }
-        batch.enrolments.append(Enrolment(id: EnrolmentID(nextEnrolment), studentID: student,
+        // Count the pupil towards the 适龄人口 of their township on each 9月1日 the period covers:
+        // the township of the household registration, or for those registered elsewhere
+        // (随迁子女) the township of the school, where they live.
+        let township = student.hukouTownshipID.map { Int($0.rawValue) - 1 } ?? plan.schools[school].township
+        var y = from.month == 9 && from.day == 1 ? from.year : SchoolYear(containing: from).startYear + 1
+        while y <= plan.latestYear {
+            let referenceDay = date(y, 9, 1)
+            if let until, until <= referenceDay { break }
+            let age = student.birthDate.age(on: referenceDay)
+            if DemoRun.populationAges.contains(age) {
+                enrolledByAge[populationSlot(township, y, age)] += 1
+            }
+            y += 1
+        }
+        batch.enrolments.append(Enrolment(id: EnrolmentID(nextEnrolment), studentID: student.id,
                                           schoolID: plan.schools[school].record.id, grade: grade, classID: cid,
                                           from: from, until: until, entry: entry, exit: exit))
         nextEnrolment += 1
@@ -279,7 +293,7 @@ extension DemoRun {
 
     /// Emits an enrolment period for each stretch in one school, grade and class, from `from`
     /// to the latest reference date, each ended with the reason why; returns the last school and grade.
-    private mutating func walkPeriods(_ student: StudentID, school startSchool: Int, grade startGrade: GradeLevel,
+    private mutating func walkPeriods(_ student: Student, school startSchool: Int, grade startGrade: GradeLevel,
                                       classNumber startClass: Int?, from startFrom: CivilDate, entry startEntry: EntryReason,
                                       rng: inout DemoRandom, batch: inout RegistryBatch) -> (Int, GradeLevel) {
         var school = startSchool

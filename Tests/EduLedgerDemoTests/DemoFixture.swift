@@ -16,6 +16,7 @@ struct DemoOutput: Sendable {
     let allStudents: [Student]
     let allEnrolments: [Enrolment]
     let allStaff: [StaffMember]
+    let population: [DemoPopulationRow]
 
     init(seed: UInt64, scale: DemoScale = .district) {
         var run = DemoGenerator(seed: seed, scale: scale).makeRun()
@@ -24,6 +25,7 @@ struct DemoOutput: Sendable {
         self.batches = batches
         summary = run.summary
         unplaced = run.unplacedPeriods
+        population = run.schoolAgePopulation()
         var schools: [SchoolID: School] = [:]
         var classes: [ClassID: SchoolClass] = [:]
         var students: [StudentID: Student] = [:]
