@@ -30,14 +30,32 @@ struct AppDependencies: Sendable {
 }
 
 /// The web application on an open, migrated database. Tests run it in-process with
-/// `app.test(.router)`; `eduledger serve` runs it with `runService()`.
+/// `app.test(.router)`; `eduledger serve` runs it through `runWebServer`.
 public func buildApplication(_ config: WebConfig) async throws -> some ApplicationProtocol {
+    try await makeApplication(config, onServerRunning: { _ in })
+}
+
+/// Serves until SIGINT or SIGTERM, then shuts down gracefully (open requests finish; the
+/// swift-service-lifecycle `ServiceGroup` of Hummingbird's `runService()`). `onReady` receives
+/// the URL once the server listens (with the real port when `config.port` is 0).
+public func runWebServer(_ config: WebConfig, onReady: @escaping @Sendable (_ url: String) async -> Void = { _ in }) async throws {
+    let host = config.host
+    let app = try await makeApplication(config, onServerRunning: { port in
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        await onReady("http://\(shownHost):\(port)")
+    })
+    try await app.runService()
+}
+
+func makeApplication(_ config: WebConfig, onServerRunning: @escaping @Sendable (Int) async -> Void) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "eduledger.web")
     logger.logLevel = config.logLevel
     let deps = try await AppDependencies.make(config)
+    let configuredPort = config.port
     return Application(
         router: buildRouter(deps),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EduLedger"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuredPort) },
         logger: logger)
 }
 
