@@ -22,6 +22,8 @@ struct DashboardController {
         var figures: [Figure]
         var townships: [TownshipLink]
         var hasTownships: Bool
+        var zones: [TownshipLink]
+        var hasZones: Bool
         var schools: [SchoolsController.SchoolRow]
         var hasSchools: Bool
     }
@@ -33,6 +35,7 @@ struct DashboardController {
         let district = try await deps.registry.district()
         var figures: [Figure] = []
         var townshipLinks: [TownshipLink] = []
+        var zoneLinks: [TownshipLink] = []
         var schoolRows: [SchoolsController.SchoolRow] = []
         let allSchools = try await deps.registry.schools(SchoolFilter(onlyIDs: user.readable))
         let openSchools = allSchools.filter { $0.isOpen(on: today) }
@@ -58,6 +61,10 @@ struct DashboardController {
                 TownshipLink(name: $0.name, kind: $0.kind.rawValue, href: "/schools?township=\($0.id.rawValue)",
                              schools: perTownship[$0.id] ?? 0)
             }
+            let perZone = Dictionary(grouping: openSchools.filter { $0.zoneID != nil }, by: { $0.zoneID ?? SchoolZoneID(0) }).mapValues(\.count)
+            zoneLinks = try await deps.registry.schoolZones().map {
+                TownshipLink(name: $0.name, kind: "学区", href: "/schools?zone=\($0.id.rawValue)", schools: perZone[$0.id] ?? 0)
+            }
         } else {
             placeName = try await Self.placeName(user.account.scope, deps: deps)
             let ids = Set(allSchools.map(\.id))
@@ -73,7 +80,8 @@ struct DashboardController {
             schoolRows = try await SchoolsController.rows(openSchools, counts: counts, deps: deps, today: today)
         }
         let page = DashboardPage(placeName: placeName, dateText: today.chinese, yearName: year.name, figures: figures,
-                                 townships: townshipLinks, hasTownships: !townshipLinks.isEmpty, schools: schoolRows,
+                                 townships: townshipLinks, hasTownships: !townshipLinks.isEmpty,
+                                 zones: zoneLinks, hasZones: !zoneLinks.isEmpty, schools: schoolRows,
                                  hasSchools: !schoolRows.isEmpty)
         return deps.views.render("dashboard", ViewContext(chrome: Chrome(title: "首页", user: user, active: "dashboard"), page: page))
     }

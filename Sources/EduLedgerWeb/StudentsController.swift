@@ -136,7 +136,8 @@ struct StudentsController {
         let current = enrolments.first { $0.covers(deps.today) }.map { "\(names[$0.schoolID] ?? "")\($0.grade.name)" } ?? "当前不在读"
         let page = DetailPage(
             id: student.id.rawValue, name: student.name, studentNumber: student.studentNumber, gender: student.gender.rawValue,
-            birthDate: student.birthDate.chinese, residentID: Self.masked(student.residentID), ethnicity: student.ethnicity,
+            birthDate: student.birthDate.chinese,
+            residentID: user.may(.editStudents) ? (student.residentID?.value ?? "—") : Self.masked(student.residentID), ethnicity: student.ethnicity,
             hukouType: student.hukouType.rawValue, flags: flags, hasFlags: !flags.isEmpty, enrolments: views,
             canEdit: user.may(.editStudents), saved: request.query("saved") != nil, current: current)
         return deps.views.render("student", ViewContext(chrome: Chrome(title: student.name, user: user, active: "students"), page: page))
