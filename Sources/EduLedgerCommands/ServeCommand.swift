@@ -51,17 +51,26 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// Loads the demo district into an empty database and creates the demo accounts when there
-    /// are no accounts yet; prints the logins and the shared password.
+    /// Loads the demo district into an empty database. Creates (the missing) demo accounts and
+    /// prints them when the demo was just loaded, in demo mode, or when demo accounts already
+    /// exist — never silently on a real district, where a publicly known password would be a way in.
     private func prepare(_ database: Database) async throws {
         let store = SQLRegistryStore(database: database)
+        var loadedDemo = false
         if try await store.isEmpty() {
             print("数据库（\(db.location)）为空，正在装载演示区县（种子 \(seed)）……")
             let summary = try await DemoLoader.load(seed: seed, scale: .district, into: store,
                                                     progress: ProgressBar(title: "装载演示数据"))
             print(String(describing: summary))
+            loadedDemo = true
         }
-        guard try await SQLAccountStore(database: database).accounts().isEmpty else { return }
+        let existing = try await SQLAccountStore(database: database).accounts()
+        guard loadedDemo || demoMode || existing.contains(where: \.isDemo) else {
+            if existing.isEmpty {
+                print("提示：数据库中还没有任何账号。演示账号只在演示数据或 --demo-mode 下自动创建。")
+            }
+            return
+        }
         let accounts = try await DemoAccounts.create(in: database)
         print("")
         print("演示账号（共\(accounts.count)个，密码均为 \(DemoAccounts.password)）：")

@@ -121,8 +121,8 @@ struct APIController {
             ClassDTO(id: c.id.rawValue, schoolYear: c.schoolYear.startYear, grade: c.grade.rawValue, number: c.number, name: c.name,
                      size: sizes[c.id] ?? 0, sizeCategory: SchoolsController.SizeCategory.label(sizes[c.id] ?? 0))
         }
-        let counts = try await deps.registry.studentCountsBySchool(on: today)
-        return JSONResponse.make(SchoolDetailDTO(school: SchoolDTO(s, students: counts[s.id] ?? 0), classes: classes))
+        let enrolled = try await deps.registry.students(StudentQuery(date: today, schoolIDs: [s.id], limit: 0)).total
+        return JSONResponse.make(SchoolDetailDTO(school: SchoolDTO(s, students: enrolled), classes: classes))
     }
 
     @Sendable func students(_ request: Request, context: AppRequestContext) async throws -> Response {

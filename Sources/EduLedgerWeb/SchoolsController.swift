@@ -120,8 +120,8 @@ struct SchoolsController {
         let year = SchoolYear(containing: today)
         let classes = try await deps.registry.classes(schoolID: school.id, year: year)
         let sizes = try await deps.registry.classSizes(schoolID: school.id, on: today)
-        let counts = try await deps.registry.studentCountsBySchool(on: today)
-        let row = try await Self.rows([school], counts: counts, deps: deps, today: today)[0]
+        let enrolled = try await deps.registry.students(StudentQuery(date: today, schoolIDs: [school.id], limit: 0)).total
+        let row = try await Self.rows([school], counts: [school.id: enrolled], deps: deps, today: today)[0]
         let classRows = classes.map { c in
             let n = sizes[c.id] ?? 0
             return ClassRow(href: "/classes/\(c.id.rawValue)", name: c.name, size: n, sizeLabel: SizeCategory.label(n),
