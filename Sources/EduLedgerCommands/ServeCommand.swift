@@ -28,6 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("端口“\(port)”无效：应为0到65535之间的整数") }
     }
 
+    /// Writes a line to standard output at once: `print` is block-buffered when stdout is a pipe,
+    /// and a server that runs for days would keep the URL and the demo accounts in the buffer.
+    static func say(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.")
     }
@@ -39,11 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
                 try await prepare(database)
                 let config = WebConfig(database: database, host: host, port: port, demoMode: demoMode,
                                        secureCookies: secureCookies || !Self.isLoopback(host))
+                let location = db.location
                 try await runWebServer(config) { url in
-                    print("EduLedger 已启动：\(url)（数据库：\(db.location)）。按 Ctrl-C 停止。")
+                    Self.say("EduLedger 已启动：\(url)（数据库：\(location)）。按 Ctrl-C 停止。")
                 }
                 try await database.close()
-                print("EduLedger 已停止。")
+                Self.say("EduLedger 已停止。")
             } catch {
                 try? await database.close()
                 throw error
@@ -58,28 +65,28 @@ struct ServeCommand: AsyncParsableCommand {
         let store = SQLRegistryStore(database: database)
         var loadedDemo = false
         if try await store.isEmpty() {
-            print("数据库（\(db.location)）为空，正在装载演示区县（种子 \(seed)）……")
+            Self.say("数据库（\(db.location)）为空，正在装载演示区县（种子 \(seed)）……")
             let summary = try await DemoLoader.load(seed: seed, scale: .district, into: store,
                                                     progress: ProgressBar(title: "装载演示数据"))
-            print(String(describing: summary))
+            Self.say(String(describing: summary))
             loadedDemo = true
         }
         let existing = try await SQLAccountStore(database: database).accounts()
         guard loadedDemo || demoMode || existing.contains(where: \.isDemo) else {
             if existing.isEmpty {
-                print("提示：数据库中还没有任何账号。演示账号只在演示数据或 --demo-mode 下自动创建。")
+                Self.say("提示：数据库中还没有任何账号。演示账号只在演示数据或 --demo-mode 下自动创建。")
             }
             return
         }
         let accounts = try await DemoAccounts.create(in: database)
-        print("")
-        print("演示账号（共\(accounts.count)个，密码均为 \(DemoAccounts.password)）：")
+        Self.say("")
+        Self.say("演示账号（共\(accounts.count)个，密码均为 \(DemoAccounts.password)）：")
         var table = TextTable(header: ["登录名", "角色", "范围"])
         for a in accounts { table.rows.append([a.login, a.roleTitle, a.place]) }
-        print(table.render())
+        Self.say(table.render())
         if !demoMode {
-            print("未启用演示模式（--demo-mode）：每个演示账号首次登录后须先修改密码。")
+            Self.say("未启用演示模式（--demo-mode）：每个演示账号首次登录后须先修改密码。")
         }
-        print("")
+        Self.say("")
     }
 }
