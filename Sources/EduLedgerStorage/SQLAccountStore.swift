@@ -206,6 +206,10 @@ public final class SQLAccountStore: Sendable {
                 VALUES (\(bind: String(login.prefix(64))), \(bind: String(ip.prefix(64))), \(bind: Self.timestamp(now)),
                     \(Column.flag(succeeded)))
                 """).run()
+            if succeeded {
+                // Attempts older than a day no longer count for throttling; sweep them on successful logins.
+                try await sql.raw("DELETE FROM login_attempts WHERE at < \(bind: Self.timestamp(now.addingTimeInterval(-86_400)))").run()
+            }
         }
     }
 

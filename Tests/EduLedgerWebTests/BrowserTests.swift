@@ -71,6 +71,22 @@ struct WebDriver: Sendable {
               let png = Data(base64Encoded: b64) else { throw WebTestError(message: "no screenshot") }
         try png.write(to: dir.appendingPathComponent(name + ".png"))
     }
+    /// Waits (up to 10 s) until the current URL ends with `suffix`: a click's navigation may still be under way.
+    func waitForURL(suffix: String) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await url().hasSuffix(suffix) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+    /// Waits (up to 10 s) until the page contains `text`.
+    func waitForText(_ text: String) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await source().contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
     func quit() async { _ = try? await Self.call(client, authority, .delete, "session/\(session)") }
 }
 
@@ -126,7 +142,7 @@ struct BrowserTests {
             let phone = try await WebDriver.start(driverClient, authority, width: 390, height: 844)
             do {
                 try await logIn(phone, .principal)
-                #expect(try await phone.url().hasSuffix("/dashboard"))
+                #expect(try await phone.waitForURL(suffix: "/dashboard"))
                 try await phone.screenshot("principal-dashboard-phone", into: artefacts)
                 try await phone.go(site + "/students")
                 let list = try await phone.source()
@@ -138,12 +154,12 @@ struct BrowserTests {
                 try await phone.go(site + "/students/\(world.student.id.rawValue)/edit")
                 try await phone.type("#name", "张小明2")
                 try await phone.click("form.form button[type=submit]")
-                #expect(try await phone.source().contains("姓名不能包含数字"))
+                #expect(try await phone.waitForText("姓名不能包含数字"))
                 try await phone.screenshot("principal-edit-validation-phone", into: artefacts)
                 try await phone.type("#name", "张晓明")
                 try await phone.click("input[name=boarding]")
                 try await phone.click("form.form button[type=submit]")
-                #expect(try await phone.url().hasSuffix("/students/\(world.student.id.rawValue)?saved=1"))
+                #expect(try await phone.waitForURL(suffix: "/students/\(world.student.id.rawValue)?saved=1"))
                 #expect(try await phone.source().contains("已保存"))
                 try await phone.screenshot("principal-student-saved-phone", into: artefacts)
             } catch {
@@ -157,6 +173,7 @@ struct BrowserTests {
             let desk = try await WebDriver.start(driverClient, authority, width: 1280, height: 900)
             do {
                 try await logIn(desk, .townshipOfficer)
+                #expect(try await desk.waitForURL(suffix: "/dashboard"))
                 try await desk.go(site + "/schools")
                 let schools = try await desk.source()
                 #expect(schools.contains("东城第一小学"))
@@ -165,7 +182,9 @@ struct BrowserTests {
                 try await desk.go(site + "/schools/\(world.district.primary.id.rawValue)")
                 try await desk.screenshot("township-school-detail", into: artefacts)
                 try await desk.click("form.inline button[type=submit]")
+                #expect(try await desk.waitForText("工作人员登录"))
                 try await logIn(desk, .admin)
+                #expect(try await desk.waitForURL(suffix: "/dashboard"))
                 try await desk.go(site + "/audit?entity=student")
                 let audit = try await desk.source()
                 #expect(audit.contains(WebWorld.login(.principal)))
