@@ -23,6 +23,23 @@ struct APIController {
         return r
     }
 
+    /// The methods each API path answers, for 405 (with `Allow`) instead of 404 when a known
+    /// path is asked with another method. Kept beside `routes`.
+    static let methodsByPattern: [(pattern: [String], methods: [String])] = [
+        (["me"], ["GET"]), (["schools"], ["GET"]), (["schools", "*"], ["GET"]), (["students"], ["GET"]),
+        (["students", "*"], ["GET", "PATCH"]), (["staff"], ["GET"]), (["staff", "*"], ["GET"]), (["audit"], ["GET"]),
+    ]
+
+    /// The methods allowed on an `/api/v1/…` path, or `nil` when no route has that path.
+    static func allowedMethods(path: String) -> [String]? {
+        guard path.hasPrefix("/api/v1/") else { return nil }
+        let parts = path.dropFirst("/api/v1/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for (pattern, methods) in methodsByPattern where pattern.count == parts.count {
+            if zip(pattern, parts).allSatisfy({ $0 == "*" ? !$1.isEmpty : $0 == $1 }) { return methods + ["HEAD"] }
+        }
+        return nil
+    }
+
     // MARK: DTOs
 
     struct MeDTO: Codable { var login: String; var displayName: String; var role: String; var roleTitle: String; var scope: String; var scopeID: Int64?; var permissions: [String]; var csrfToken: String }
@@ -83,6 +100,15 @@ struct APIController {
         return n
     }
 
+    /// `q`: a prefix of at most 40 characters.
+    static func searchParameter(_ request: Request) throws -> String? {
+        guard let q = request.query("q") else { return nil }
+        guard q.unicodeScalars.count <= 40 else {
+            throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: "q", message: "不能超过40个字符")])
+        }
+        return q
+    }
+
     static func enumParameter<E: RawRepresentable>(_ request: Request, _ name: String, _: E.Type) throws -> E? where E.RawValue == String {
         guard let s = request.query(name) else { return nil }
         guard let v = E(rawValue: s) else {
@@ -131,10 +157,7 @@ struct APIController {
         let school = try Self.idParameter(request, "school").map(SchoolID.init)
         if let school, !AccessPolicy.contains(user.readable, school) { throw AppError.notFound }
         let grade = try Self.enumParameter(request, "grade", GradeLevel.self)
-        let search = request.query("q")
-        if let search, search.count > 40 {
-            throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: "q", message: "不能超过40个字符")])
-        }
+        let search = try Self.searchParameter(request)
         let page = try await deps.registry.students(StudentQuery(date: deps.today, schoolIDs: school.map { [$0] } ?? user.readable,
                                                                  grade: grade, search: search, offset: offset, limit: limit))
         let items = page.items.map { r in
@@ -181,7 +204,7 @@ struct APIController {
         }
         switch edit.apply(to: s) {
         case .failure(let errors):
-            throw AppError.badRequest(code: "student.invalid", message: "学生信息有误", fields: errors.items)
+            throw AppError.unprocessable(code: "student.invalid", message: "学生信息不符合学籍规则", fields: errors.items)
         case .success(let updated):
             if updated != s { try await deps.service.update(updated, by: user.account.actingUser) }
             return JSONResponse.make(studentDTO(updated, enrolments, user: user))
@@ -194,8 +217,9 @@ struct APIController {
         let school = try Self.idParameter(request, "school").map(SchoolID.init)
         if let school, !AccessPolicy.contains(user.readable, school) { throw AppError.notFound }
         let post = try Self.enumParameter(request, "post", StaffPost.self)
+        let search = try Self.searchParameter(request)
         let page = try await deps.registry.staff(StaffQuery(date: deps.today, schoolIDs: school.map { [$0] } ?? user.readable, post: post,
-                                                            search: request.query("q").map { String($0.prefix(40)) }, offset: offset, limit: limit))
+                                                            search: search, offset: offset, limit: limit))
         return JSONResponse.make(ListDTO(items: page.items.map(StaffDTO.init), total: page.total, offset: offset, limit: limit))
     }
 

@@ -22,6 +22,10 @@ enum AppError: Error, Sendable {
     case csrf
     /// Malformed input, with field-level errors.
     case badRequest(code: String, message: String, fields: [FieldError])
+    /// Well-formed input that breaks a rule (e.g. 随班就读 without a disability), with field-level errors.
+    case unprocessable(code: String, message: String, fields: [FieldError])
+    /// A known path asked with a method it does not answer.
+    case methodNotAllowed(allowed: [String])
     /// Too many failed logins.
     case throttled
     case payloadTooLarge
@@ -32,6 +36,8 @@ enum AppError: Error, Sendable {
         case .forbidden, .csrf: return .forbidden
         case .notFound: return .notFound
         case .badRequest: return .badRequest
+        case .unprocessable: return .unprocessableContent
+        case .methodNotAllowed: return .methodNotAllowed
         case .throttled: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         }
@@ -43,7 +49,8 @@ enum AppError: Error, Sendable {
         case .forbidden: return "auth.forbidden"
         case .notFound: return "not_found"
         case .csrf: return "auth.csrf"
-        case .badRequest(let code, _, _): return code
+        case .badRequest(let code, _, _), .unprocessable(let code, _, _): return code
+        case .methodNotAllowed: return "request.method_not_allowed"
         case .throttled: return "auth.throttled"
         case .payloadTooLarge: return "request.too_large"
         }
@@ -55,15 +62,18 @@ enum AppError: Error, Sendable {
         case .forbidden: return "您的角色无权进行此操作"
         case .notFound: return "找不到该页面或记录，或您无权查看"
         case .csrf: return "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
-        case .badRequest(_, let message, _): return message
+        case .badRequest(_, let message, _), .unprocessable(_, let message, _): return message
+        case .methodNotAllowed(let allowed): return "该地址不支持此请求方法（支持：\(allowed.joined(separator: "、"))）"
         case .throttled: return "登录失败次数过多，请15分钟后再试"
         case .payloadTooLarge: return "提交的内容过大（上限1MB）"
         }
     }
 
     var fields: [FieldError] {
-        if case .badRequest(_, _, let fields) = self { return fields }
-        return []
+        switch self {
+        case .badRequest(_, _, let fields), .unprocessable(_, _, let fields): return fields
+        default: return []
+        }
     }
 }
 
@@ -89,6 +99,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let isAPI = request.uri.path.hasPrefix("/api/")
+            var error: any Error = error
+            if isAPI, let http = error as? any HTTPResponseError, http.status == .notFound,
+               let allowed = APIController.allowedMethods(path: request.uri.path), !allowed.contains(request.method.rawValue) {
+                error = AppError.methodNotAllowed(allowed: allowed)
+            }
             let mapped = Self.map(error)
             if mapped.status == .internalServerError {
                 context.logger.error("未处理的错误：\(String(reflecting: error))")
@@ -101,7 +116,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 var fields: [FieldError]? = mapped.fields
                 if fields?.isEmpty ?? true { fields = nil }
                 let body = APIErrorBody(error: .init(code: mapped.code, message: mapped.message, fields: fields))
-                return JSONResponse.make(body, status: mapped.status)
+                var response = JSONResponse.make(body, status: mapped.status)
+                if case .methodNotAllowed(let allowed) = error as? AppError {
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                }
+                return response
             }
             let page = ErrorPage(status: Int(mapped.status.code), title: Self.title(mapped.status), message: mapped.message,
                                  code: mapped.code)

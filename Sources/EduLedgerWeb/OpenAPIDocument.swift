@@ -25,8 +25,8 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "listSchools", "summary": "本人范围内的学校",
         "parameters": [
-          {"name": "township", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-          {"name": "zone", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "township", "in": "query", "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
+          {"name": "zone", "in": "query", "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
           {"name": "type", "in": "query", "schema": {"$ref": "#/components/schemas/SchoolType"}}
         ],
         "responses": {
@@ -52,7 +52,7 @@ enum OpenAPIDocument {
         "operationId": "listStudents", "summary": "在读学生（分页、检索）",
         "parameters": [
           {"name": "q", "in": "query", "description": "姓名、学籍号或身份证号的前缀", "schema": {"type": "string", "maxLength": 40}},
-          {"name": "school", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "school", "in": "query", "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
           {"name": "grade", "in": "query", "schema": {"$ref": "#/components/schemas/Grade"}},
           {"$ref": "#/components/parameters/Offset"},
           {"$ref": "#/components/parameters/Limit"}
@@ -100,7 +100,7 @@ enum OpenAPIDocument {
         "operationId": "listStaff", "summary": "在职教职工（分页、检索）",
         "parameters": [
           {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 40}},
-          {"name": "school", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "school", "in": "query", "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
           {"name": "post", "in": "query", "schema": {"type": "string", "enum": ["专任教师", "行政人员", "教辅人员", "工勤人员"]}},
           {"$ref": "#/components/parameters/Offset"},
           {"$ref": "#/components/parameters/Limit"}
@@ -147,7 +147,7 @@ enum OpenAPIDocument {
   "components": {
     "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "eduledger_session"}},
     "parameters": {
-      "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+      "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}},
       "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10000000, "default": 0}},
       "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
     },
@@ -157,7 +157,7 @@ enum OpenAPIDocument {
       "Forbidden": {"description": "角色无权进行此操作，或 CSRF 令牌无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "NotFound": {"description": "记录不存在或不在本人范围内", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "请求体超过1MB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "Unprocessable": {"description": "违反学籍规则", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+      "Unprocessable": {"description": "格式正确但违反学籍规则（如随班就读须填写残疾类别）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
       "Error": {
@@ -213,7 +213,7 @@ enum OpenAPIDocument {
         "ethnicity": {"type": "string"}, "hukouType": {"type": "string", "enum": ["农业", "非农业", "居民"]},
         "flags": {"$ref": "#/components/schemas/Flags"}, "enrolments": {"type": "array", "items": {"$ref": "#/components/schemas/Enrolment"}}}},
       "StudentPatch": {"type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 30}, "ethnicity": {"type": "string", "description": "国家标准56个民族之一"},
+        "name": {"type": "string", "minLength": 1, "maxLength": 30, "description": "不含数字、控制字符和 < > \" & ;", "pattern": "^[^0-9０-９<>\"&;\\u0000-\\u001f\\u007f-\\u009f]*[^\\s0-9０-９<>\"&;\\u0000-\\u001f\\u007f-\\u009f][^0-9０-９<>\"&;\\u0000-\\u001f\\u007f-\\u009f]*$"}, "ethnicity": {"type": "string", "description": "国家标准56个民族之一", "enum": ["汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族"]},
         "hukouType": {"type": "string", "enum": ["农业", "非农业", "居民"]},
         "leftBehind": {"type": "boolean"}, "migrantWorkerChild": {"type": "boolean"}, "boarding": {"type": "boolean"}, "inclusiveClass": {"type": "boolean"},
         "disability": {"type": "string", "nullable": true, "enum": ["视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾", "", null]},

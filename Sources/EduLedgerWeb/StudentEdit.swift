@@ -41,7 +41,7 @@ struct StudentEdit: Sendable, Equatable {
                 errors.append(FieldError(field: "name", message: "姓名不能超过30个字"))
             } else if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || "<>\"&;".unicodeScalars.contains($0) }) {
                 errors.append(FieldError(field: "name", message: "姓名含有不允许的字符（如 < > \" & ; 或控制字符）"))
-            } else if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .decimalNumber }) {
+            } else if t.unicodeScalars.contains(where: { ("0"..."9").contains($0) || ("０"..."９").contains($0) }) {
                 errors.append(FieldError(field: "name", message: "姓名不能包含数字"))
             } else {
                 s.name = t
