@@ -201,6 +201,23 @@ struct StudentsController {
                                                              page: editPage(student, errors: [])))
     }
 
+    /// The form's values laid over the stored record, each where it can be shown, so a user who
+    /// made one mistake does not have to enter everything again.
+    static func typedValues(_ form: FormData, over student: Student) -> Student {
+        var s = student
+        s.name = String((form["name"] ?? "").prefix(60))
+        if let e = form["ethnicity"], StudentEdit.ethnicities.contains(e) { s.ethnicity = e }
+        if let h = form["hukouType"].flatMap(HukouType.init(rawValue:)) { s.hukouType = h }
+        func flag(_ n: String) -> Bool { form[n] == "1" || form[n] == "on" }
+        s.flags.leftBehind = flag("leftBehind")
+        s.flags.migrantWorkerChild = flag("migrantWorkerChild")
+        s.flags.boarding = flag("boarding")
+        s.flags.inclusiveClass = flag("inclusiveClass")
+        if let d = form["disability"] { s.flags.disability = DisabilityType(rawValue: d) }
+        if let p = form["poverty"] { s.flags.poverty = PovertyStatus(rawValue: p) }
+        return s
+    }
+
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.editStudents)
         let (student, _) = try await Self.visibleStudent(context.parameters.get("id"), user: user, deps: deps)
@@ -211,8 +228,7 @@ struct StudentsController {
         case .failure(let failure):
             let errors = failure.items
             // Show what the user typed, with the errors next to the fields; nothing is written.
-            var typed = student
-            typed.name = String((form["name"] ?? "").prefix(60))
+            let typed = Self.typedValues(form, over: student)
             return deps.views.render("student_edit", ViewContext(chrome: chrome, page: editPage(typed, errors: errors)),
                                      status: .unprocessableContent)
         case .success(let updated):

@@ -160,6 +160,14 @@ struct WebBehaviourTests {
             #expect(r.text.contains("困难类别只能是"))
             #expect(r.text.contains("随班就读的学生须填写残疾类别"))
             #expect(r.text.contains("aria-invalid=\"true\""))
+            // One mistake does not lose the rest of what was typed.
+            let kept = try await client.execute(
+                uri: "/students/\(world.student.id.rawValue)/edit", method: .post, headers: formType.merging(s.headers),
+                body: formBody([("_csrf", s.csrf), ("name", ""), ("ethnicity", "回族"), ("hukouType", "农业"), ("leftBehind", "1"),
+                                ("disability", ""), ("poverty", "")]))
+            #expect(kept.status.code == 422)
+            #expect(kept.text.contains("<option value=\"回族\" selected>"))
+            #expect(kept.text.contains("name=\"leftBehind\" value=\"1\" checked"))
             let unknown = try await client.execute(
                 uri: "/students/\(world.student.id.rawValue)/edit", method: .post, headers: formType.merging(s.headers),
                 body: formBody([("_csrf", s.csrf), ("name", "张小明"), ("residentID", "110101201903041234")]))
