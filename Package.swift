@@ -78,6 +78,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            exclude: ["README.md"],
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),

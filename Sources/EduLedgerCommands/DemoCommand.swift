@@ -2,6 +2,7 @@ import ArgumentParser
 import EduLedgerCore
 import EduLedgerDemo
 import EduLedgerStorage
+import EduLedgerWeb
 import Foundation
 
 extension DemoScale: ExpressibleByArgument {
@@ -39,7 +40,13 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 let summary = try await DemoLoader.load(seed: seed, scale: scale, into: store,
                                                         progress: ProgressBar(title: "装载演示数据"))
-                if json { try printJSON(summary) } else { DemoLoader.printSummary(summary, location: db.location) }
+                let accounts = try await DemoAccounts.create(in: store.database)
+                if json {
+                    try printJSON(summary)
+                } else {
+                    DemoLoader.printSummary(summary, location: db.location)
+                    DemoLoader.printAccounts(accounts)
+                }
             }
         }
     }
@@ -71,6 +78,16 @@ public enum DemoLoader {
         for m in s.mergers {
             print("学校撤并：\(m.closedSchoolName)于\(m.closedOn.chinese)并入\(m.receivingSchoolName)，转入学生\(m.pupilsMoved)人")
         }
+    }
+}
+
+extension DemoLoader {
+    /// The demo logins, one per role, and their shared password.
+    static func printAccounts(_ accounts: [DemoAccountInfo]) {
+        print("演示账号（共\(accounts.count)个，密码均为 \(DemoAccounts.password)；非演示模式下首次登录须修改密码）：")
+        var table = TextTable(header: ["登录名", "角色", "范围"])
+        for a in accounts { table.rows.append([a.login, a.roleTitle, a.place]) }
+        print(table.render())
     }
 }
 

@@ -8,7 +8,7 @@ public struct EduLedgerCommand: AsyncParsableCommand {
         subcommands: [
             CheckIDCommand.self, WorkdaysCommand.self, DemoCommand.self, SummaryCommand.self,
             SchoolsCommand.self, StudentsCommand.self, StaffCommand.self, ReportCommand.self,
-            ClassesCommand.self, VerifyDrawCommand.self,
+            ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self,
         ]
     )
     public init() {}

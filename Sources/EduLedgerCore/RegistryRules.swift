@@ -68,16 +68,7 @@ public enum RegistryRules {
         let record = "学生“\(s.name.isEmpty ? s.studentNumber : s.name)”"
         if s.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .required(record: record, field: "姓名") }
         if s.studentNumber.isEmpty { throw .required(record: record, field: "学籍号") }
-        if let id = s.residentID {
-            if id.birthDate != s.birthDate {
-                throw .invalidValue(record: record, field: "出生日期", value: s.birthDate.description,
-                                    reason: "与身份证号中的出生日期\(id.birthDate.description)不一致")
-            }
-            if id.gender != s.gender {
-                throw .invalidValue(record: record, field: "性别", value: s.gender.rawValue,
-                                    reason: "与身份证号第17位表示的性别（\(id.gender.rawValue)）不一致")
-            }
-        }
+        try checkAgreement(record: record, residentID: s.residentID, birthDate: s.birthDate, gender: s.gender)
     }
 
     /// Checks a staff member's own fields.
@@ -85,16 +76,7 @@ public enum RegistryRules {
         let record = "教职工“\(m.name.isEmpty ? m.staffNumber : m.name)”"
         if m.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .required(record: record, field: "姓名") }
         if m.staffNumber.isEmpty { throw .required(record: record, field: "教职工号") }
-        if let id = m.residentID {
-            if id.birthDate != m.birthDate {
-                throw .invalidValue(record: record, field: "出生日期", value: m.birthDate.description,
-                                    reason: "与身份证号中的出生日期\(id.birthDate.description)不一致")
-            }
-            if id.gender != m.gender {
-                throw .invalidValue(record: record, field: "性别", value: m.gender.rawValue,
-                                    reason: "与身份证号第17位表示的性别（\(id.gender.rawValue)）不一致")
-            }
-        }
+        try checkAgreement(record: record, residentID: m.residentID, birthDate: m.birthDate, gender: m.gender)
         if let left = m.left, left <= m.hired {
             throw .invalidPeriod(record: record, from: m.hired, until: left)
         }
@@ -149,6 +131,20 @@ public enum RegistryRules {
             throw .overlappingEnrolment(student: "学生“\(student.name)”（\(student.studentNumber)）",
                                         existing: "\(other.grade.name)，\(other.from.description)起",
                                         from: e.from)
+        }
+    }
+
+    /// A recorded birth date and gender must be the ones the resident ID number encodes.
+    static func checkAgreement(record: String, residentID: ResidentID?, birthDate: CivilDate,
+                               gender: Gender) throws(RegistryError) {
+        guard let id = residentID else { return }
+        if id.birthDate != birthDate {
+            throw .invalidValue(record: record, field: "出生日期", value: birthDate.description,
+                                reason: "与身份证号中的出生日期\(id.birthDate.description)不一致")
+        }
+        if id.gender != gender {
+            throw .invalidValue(record: record, field: "性别", value: gender.rawValue,
+                                reason: "与身份证号第17位表示的性别（\(id.gender.rawValue)）不一致")
         }
     }
 

@@ -91,7 +91,7 @@ public final class Database: Sendable {
                 writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 // WAL: readers never see a half-written transaction and never block the writer;
                 // a process killed mid-transaction leaves the last commit intact.
-                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536",
                                "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000"] {
                     _ = try await writer.query(pragma)
                 }

@@ -117,44 +117,45 @@ struct SQLRegistryWriter: RegistryWriting {
         }
     }
 
-    private func insertGuarded(table: String, columns: [String], values: [any SQLExpression],
-                               duplicateKind: String, duplicateKey: String) async throws -> Int64 {
-        try await guardingDuplicates(kind: duplicateKind, key: duplicateKey) {
+    /// Inserts a new row (the store assigns the id), then its audit line, in the open transaction.
+    private func insertAudited<T: Encodable>(
+        entity: String, table: String, columns: [String], values: [any SQLExpression],
+        duplicateKind: String, duplicateKey: String, withID: (Int64) -> T
+    ) async throws -> T {
+        let id = try await guardingDuplicates(kind: duplicateKind, key: duplicateKey) {
             try await insertRow(table: table, columns: columns, values: values)
         }
+        let saved = withID(id)
+        try await audit(.insert, entity: entity, id: id, before: T?.none, after: saved)
+        return saved
     }
 
     func insert(_ district: District) async throws -> District {
-        var d = district
-        d.id = DistrictID(try await insertGuarded(table: Tables.Districts.name,
-            columns: Tables.Districts.columns, values: Tables.Districts.values(d), duplicateKind: "区县", duplicateKey: d.code))
-        try await audit(.insert, entity: "district", id: d.id.rawValue, before: District?.none, after: d)
-        return d
+        try await insertAudited(entity: "district", table: Tables.Districts.name, columns: Tables.Districts.columns,
+                                values: Tables.Districts.values(district), duplicateKind: "区县", duplicateKey: district.code) {
+            var d = district; d.id = DistrictID($0); return d
+        }
     }
 
     func insert(_ township: Township) async throws -> Township {
-        var t = township
-        t.id = TownshipID(try await insertGuarded(table: Tables.Townships.name,
-            columns: Tables.Townships.columns, values: Tables.Townships.values(t), duplicateKind: "乡镇", duplicateKey: t.code))
-        try await audit(.insert, entity: "township", id: t.id.rawValue, before: Township?.none, after: t)
-        return t
+        try await insertAudited(entity: "township", table: Tables.Townships.name, columns: Tables.Townships.columns,
+                                values: Tables.Townships.values(township), duplicateKind: "乡镇", duplicateKey: township.code) {
+            var t = township; t.id = TownshipID($0); return t
+        }
     }
 
     func insert(_ zone: SchoolZone) async throws -> SchoolZone {
-        var z = zone
-        z.id = SchoolZoneID(try await insertGuarded(table: Tables.Zones.name,
-            columns: Tables.Zones.columns, values: Tables.Zones.values(z), duplicateKind: "学区", duplicateKey: z.name))
-        try await audit(.insert, entity: "school_zone", id: z.id.rawValue, before: SchoolZone?.none, after: z)
-        return z
+        try await insertAudited(entity: "school_zone", table: Tables.Zones.name, columns: Tables.Zones.columns,
+                                values: Tables.Zones.values(zone), duplicateKind: "学区", duplicateKey: zone.name) {
+            var z = zone; z.id = SchoolZoneID($0); return z
+        }
     }
 
     func insert(_ school: School) async throws -> School {
-        var s = school
-        s.id = SchoolID(try await insertGuarded(table: Tables.Schools.name,
-            columns: Tables.Schools.columns, values: Tables.Schools.values(s), duplicateKind: "学校标识码",
-            duplicateKey: s.code))
-        try await audit(.insert, entity: "school", id: s.id.rawValue, before: School?.none, after: s)
-        return s
+        try await insertAudited(entity: "school", table: Tables.Schools.name, columns: Tables.Schools.columns,
+                                values: Tables.Schools.values(school), duplicateKind: "学校标识码", duplicateKey: school.code) {
+            var s = school; s.id = SchoolID($0); return s
+        }
     }
 
     func update(_ school: School) async throws {
@@ -169,21 +170,17 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func insert(_ schoolClass: SchoolClass) async throws -> SchoolClass {
-        var c = schoolClass
-        c.id = ClassID(try await insertGuarded(table: Tables.Classes.name,
-            columns: Tables.Classes.columns, values: Tables.Classes.values(c), duplicateKind: "班级",
-            duplicateKey: "\(c.schoolYear.name)\(c.name)"))
-        try await audit(.insert, entity: "class", id: c.id.rawValue, before: SchoolClass?.none, after: c)
-        return c
+        try await insertAudited(entity: "class", table: Tables.Classes.name, columns: Tables.Classes.columns,
+                                values: Tables.Classes.values(schoolClass), duplicateKind: "班级", duplicateKey: "\(schoolClass.schoolYear.name)\(schoolClass.name)") {
+            var r = schoolClass; r.id = ClassID($0); return r
+        }
     }
 
     func insert(_ student: Student) async throws -> Student {
-        var s = student
-        s.id = StudentID(try await insertGuarded(table: Tables.Students.name,
-            columns: Tables.Students.columns, values: Tables.Students.values(s),
-            duplicateKind: "学籍号或身份证号", duplicateKey: s.residentID?.value ?? s.studentNumber))
-        try await audit(.insert, entity: "student", id: s.id.rawValue, before: Student?.none, after: s)
-        return s
+        try await insertAudited(entity: "student", table: Tables.Students.name, columns: Tables.Students.columns,
+                                values: Tables.Students.values(student), duplicateKind: "学籍号或身份证号", duplicateKey: student.residentID?.value ?? student.studentNumber) {
+            var r = student; r.id = StudentID($0); return r
+        }
     }
 
     func update(_ student: Student) async throws {
@@ -198,12 +195,10 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func insert(_ enrolment: Enrolment) async throws -> Enrolment {
-        var e = enrolment
-        e.id = EnrolmentID(try await insertGuarded(table: Tables.Enrolments.name,
-            columns: Tables.Enrolments.columns, values: Tables.Enrolments.values(e), duplicateKind: "学籍记录",
-            duplicateKey: String(e.studentID.rawValue)))
-        try await audit(.insert, entity: "enrolment", id: e.id.rawValue, before: Enrolment?.none, after: e)
-        return e
+        try await insertAudited(entity: "enrolment", table: Tables.Enrolments.name, columns: Tables.Enrolments.columns,
+                                values: Tables.Enrolments.values(enrolment), duplicateKind: "学籍记录", duplicateKey: String(enrolment.studentID.rawValue)) {
+            var r = enrolment; r.id = EnrolmentID($0); return r
+        }
     }
 
     func update(_ enrolment: Enrolment) async throws {
@@ -217,12 +212,10 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func insert(_ staff: StaffMember) async throws -> StaffMember {
-        var m = staff
-        m.id = StaffID(try await insertGuarded(table: Tables.Staff.name,
-            columns: Tables.Staff.columns, values: Tables.Staff.values(m), duplicateKind: "教职工号或身份证号",
-            duplicateKey: m.residentID?.value ?? m.staffNumber))
-        try await audit(.insert, entity: "staff", id: m.id.rawValue, before: StaffMember?.none, after: m)
-        return m
+        try await insertAudited(entity: "staff", table: Tables.Staff.name, columns: Tables.Staff.columns,
+                                values: Tables.Staff.values(staff), duplicateKind: "教职工号或身份证号", duplicateKey: staff.residentID?.value ?? staff.staffNumber) {
+            var r = staff; r.id = StaffID($0); return r
+        }
     }
 
     func update(_ staff: StaffMember) async throws {

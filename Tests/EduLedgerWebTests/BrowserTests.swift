@@ -203,3 +203,10 @@ struct BrowserTests {
         }
     }
 }
+
+/// CI installs chromium-driver; there a missing browser must fail the run, not skip the suite.
+@Test func browserToolsPresentInCI() {
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        #expect(WebDriver.chromedriverPath() != nil, "CI must install chromium and chromium-driver")
+    }
+}
