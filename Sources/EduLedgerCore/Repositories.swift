@@ -60,6 +60,16 @@ public struct StudentRow: Sendable, Hashable {
     public init(student: Student, enrolment: Enrolment) { self.student = student; self.enrolment = enrolment }
 }
 
+/// An enrolment period with the names a person reads.
+public struct EnrolmentListing: Sendable, Hashable {
+    public var enrolment: Enrolment
+    public var schoolName: String
+    public var className: String?
+    public init(enrolment: Enrolment, schoolName: String, className: String?) {
+        self.enrolment = enrolment; self.schoolName = schoolName; self.className = className
+    }
+}
+
 public struct StaffQuery: Sendable, Hashable {
     public var date: CivilDate
     public var schoolIDs: Set<SchoolID>?
@@ -127,6 +137,8 @@ public protocol RegistryReading: Sendable {
     func student(id: StudentID) async throws -> Student?
     func student(number: String) async throws -> Student?
     func enrolments(studentID: StudentID) async throws -> [Enrolment]
+    /// The enrolment history with school and class names, in one read (for detail pages).
+    func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing]
     func staff(_ query: StaffQuery) async throws -> Page<StaffMember>
     func staffMember(id: StaffID) async throws -> StaffMember?
     func staffMember(number: String) async throws -> StaffMember?

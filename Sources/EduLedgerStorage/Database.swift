@@ -71,13 +71,16 @@ public final class Database: Sendable {
     private let writeGate = AsyncGate()
 
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection])
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
     private init(flavor: SQLFlavor, location: DatabaseLocation, reader: any SQLDatabase, backend: Backend) {
         self.flavor = flavor; self.location = location; self.reader = reader; self.backend = backend
     }
+
+    /// Read connections per SQLite database: one per core of this 2-core class of machine, plus one.
+    static let sqliteReaders = 3
 
     /// Opens (creating an SQLite file if needed) and brings the schema up to date.
     public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "eduledger.db"),
@@ -86,7 +89,7 @@ public final class Database: Sendable {
         switch location {
         case .sqlite(let path):
             let writer: SQLiteConnection
-            let reader: SQLiteConnection
+            var readers: [SQLiteConnection] = []
             do {
                 writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 // WAL: readers never see a half-written transaction and never block the writer;
@@ -95,16 +98,23 @@ public final class Database: Sendable {
                                "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000"] {
                     _ = try await writer.query(pragma)
                 }
-                reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"] {
-                    _ = try await reader.query(pragma)
+                // Several read connections, so concurrent page views are not queued behind one another.
+                for _ in 0..<Self.sqliteReaders {
+                    let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                    for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON",
+                                   "PRAGMA cache_size = -16384"] {
+                        _ = try await reader.query(pragma)
+                    }
+                    readers.append(reader)
                 }
             } catch {
+                for r in readers { try? await r.close() }
                 throw StorageError(code: "storage.open_failed",
                                    message: "无法打开 SQLite 数据库文件“\(path)”：\(error)")
             }
-            db = Database(flavor: .sqlite, location: location, reader: reader.sql(queryLogLevel: nil),
-                          backend: .sqlite(writer: writer, reader: reader))
+            db = Database(flavor: .sqlite, location: location,
+                          reader: RoundRobinSQLDatabase(readers.map { $0.sql(queryLogLevel: nil) }),
+                          backend: .sqlite(writer: writer, readers: readers))
         case .postgres(let url):
             let config: SQLPostgresConfiguration
             do {
@@ -170,8 +180,8 @@ public final class Database: Sendable {
 
     public func close() async throws {
         switch backend {
-        case .sqlite(let writer, let reader):
-            try await reader.close()
+        case .sqlite(let writer, let readers):
+            for reader in readers { try await reader.close() }
             try await writer.close()
         case .postgres(let pool):
             try await pool.shutdownAsync()
@@ -211,5 +221,40 @@ final class AsyncGate: Sendable {
             return s.waiters.removeFirst()
         }
         next?.resume()
+    }
+}
+
+/// Spreads reads over several SQLite connections (each statement on the next one). Reads are
+/// single statements outside transactions, so any connection answers them alike.
+struct RoundRobinSQLDatabase: SQLDatabase {
+    let members: [any SQLDatabase]
+    private let next = NIOLockedValueBox(0)
+
+    init(_ members: [any SQLDatabase]) { self.members = members }
+
+    private var pick: any SQLDatabase {
+        let i = next.withLockedValue { n -> Int in
+            n = (n + 1) % members.count
+            return n
+        }
+        return members[i]
+    }
+
+    var logger: Logger { members[0].logger }
+    var eventLoop: any EventLoop { members[0].eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { members[0].version }
+    var dialect: any SQLDialect { members[0].dialect }
+    var queryLogLevel: Logger.Level? { members[0].queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        pick.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await pick.execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await pick.withSession(closure)
     }
 }

@@ -119,6 +119,22 @@ struct SQLRegistryReads: RegistryReading {
             .map { try Tables.Enrolments.decode(RowReader(row: $0, table: "enrolments")) }
     }
 
+    func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
+        let columns = Tables.Enrolments.columns.map { "e.\($0) AS e_\($0)" }.joined(separator: ", ")
+        let query = SQLQueryString("SELECT " + columns + ", s.name AS school_name, c.grade AS class_grade, c.number AS class_number"
+            + " FROM enrolments e JOIN schools s ON s.id = e.school_id LEFT JOIN classes c ON c.id = e.class_id")
+            + " WHERE e.student_id = \(bind: studentID.rawValue) ORDER BY e.from_date, e.id"
+        return try await rows(query).map { row in
+            let r = RowReader(row: row, table: "enrolments")
+            var className: String?
+            if let grade = try r.optionalEnum("class_grade", GradeLevel.self), let number = try r.optionalInt64("class_number") {
+                className = "\(grade.name)(\(number))班"
+            }
+            return EnrolmentListing(enrolment: try Tables.Enrolments.decode(RowReader(row: row, table: "enrolments", prefix: "e_")),
+                                    schoolName: try r.string("school_name"), className: className)
+        }
+    }
+
     func staff(_ query: StaffQuery) async throws -> Page<StaffMember> {
         let d = query.date.description
         var conditions: SQLQueryString = " FROM staff WHERE hired <= \(bind: d) AND (left_date IS NULL OR left_date > \(bind: d))"

@@ -39,6 +39,9 @@ public final class SQLRegistryStore: RegistryStore {
     public func enrolments(studentID: StudentID) async throws -> [Enrolment] {
         try await reads.enrolments(studentID: studentID)
     }
+    public func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
+        try await reads.enrolmentHistory(studentID: studentID)
+    }
     public func staff(_ query: StaffQuery) async throws -> Page<StaffMember> { try await reads.staff(query) }
     public func staffMember(id: StaffID) async throws -> StaffMember? { try await reads.staffMember(id: id) }
     public func staffMember(number: String) async throws -> StaffMember? { try await reads.staffMember(number: number) }
@@ -287,6 +290,9 @@ struct SQLRegistryWriter: RegistryWriting {
     func student(id: StudentID) async throws -> Student? { try await reads.student(id: id) }
     func student(number: String) async throws -> Student? { try await reads.student(number: number) }
     func enrolments(studentID: StudentID) async throws -> [Enrolment] { try await reads.enrolments(studentID: studentID) }
+    func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
+        try await reads.enrolmentHistory(studentID: studentID)
+    }
     func staff(_ query: StaffQuery) async throws -> Page<StaffMember> { try await reads.staff(query) }
     func staffMember(id: StaffID) async throws -> StaffMember? { try await reads.staffMember(id: id) }
     func staffMember(number: String) async throws -> StaffMember? { try await reads.staffMember(number: number) }

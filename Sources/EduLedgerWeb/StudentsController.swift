@@ -121,19 +121,18 @@ struct StudentsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewStudents)
-        let (student, enrolments) = try await Self.visibleStudent(context.parameters.get("id"), user: user, deps: deps)
-        let names = try await schoolNames()
-        var views: [EnrolmentView] = []
-        for e in enrolments.reversed() {
-            var className = "—"
-            if let c = e.classID, let cls = try await deps.registry.schoolClass(id: c) { className = cls.name }
+        let (student, _) = try await Self.visibleStudent(context.parameters.get("id"), user: user, deps: deps)
+        let history = try await deps.registry.enrolmentHistory(studentID: student.id)
+        let views = history.reversed().map { h in
+            let e = h.enrolment
             let visible = AccessPolicy.contains(user.readable, e.schoolID)
-            views.append(EnrolmentView(school: names[e.schoolID] ?? "", schoolHref: visible ? "/schools/\(e.schoolID.rawValue)" : nil,
-                                       grade: e.grade.name, className: className, from: e.from.description,
-                                       until: e.until?.description ?? "至今", entry: e.entry.rawValue, exit: e.exit?.rawValue ?? ""))
+            return EnrolmentView(school: h.schoolName, schoolHref: visible ? "/schools/\(e.schoolID.rawValue)" : nil,
+                                 grade: e.grade.name, className: h.className ?? "—", from: e.from.description,
+                                 until: e.until?.description ?? "至今", entry: e.entry.rawValue, exit: e.exit?.rawValue ?? "")
         }
         let flags = Self.flagList(student.flags)
-        let current = enrolments.first { $0.covers(deps.today) }.map { "\(names[$0.schoolID] ?? "")\($0.grade.name)" } ?? "当前不在读"
+        let current = history.first { $0.enrolment.covers(deps.today) }
+            .map { "\($0.schoolName)\($0.enrolment.grade.name)" } ?? "当前不在读"
         let page = DetailPage(
             id: student.id.rawValue, name: student.name, studentNumber: student.studentNumber, gender: student.gender.rawValue,
             birthDate: student.birthDate.chinese,
