@@ -44,6 +44,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                "ZIPFoundation",
             ],
             exclude: ["README.md"],
             swiftSettings: strict
@@ -113,7 +115,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport"], swiftSettings: strict
+            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo"], swiftSettings: strict
         ),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(

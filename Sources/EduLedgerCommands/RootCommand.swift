@@ -8,7 +8,8 @@ public struct EduLedgerCommand: AsyncParsableCommand {
         subcommands: [
             CheckIDCommand.self, WorkdaysCommand.self, DemoCommand.self, SummaryCommand.self,
             SchoolsCommand.self, StudentsCommand.self, StaffCommand.self, ReportCommand.self,
-            ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self,
+            ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self, ImportCommand.self, TemplateCommand.self,
+            ExportCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
     public init() {}

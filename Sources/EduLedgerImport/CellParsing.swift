@@ -1,0 +1,104 @@
+import EduLedgerCore
+import Foundation
+
+/// Parsers for the shapes values take in bureau spreadsheets. Each returns nil for a value it
+/// cannot read; the caller words the message with the column and the value.
+enum CellParsing {
+    /// Trims ASCII and full-width blanks and no-break spaces, which Excel and WPS carry around.
+    static func trim(_ text: String) -> String {
+        text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}\u{FEFF}")))
+    }
+
+    /// Why a date text was refused: not a date shape at all, or a shape whose day does not exist.
+    enum DateProblem: Equatable { case unreadable, nonexistent }
+
+    /// `2015-09-01`, `2015/9/1`, `2015.9.1`, `2015年9月1日`, `20150901`, `2015-09-01 00:00:00`
+    /// (an Excel date reaches us as ISO already).
+    static func date(_ raw: String) -> Result<CivilDate, DateProblemError> {
+        var text = trim(raw)
+        if text.count > 10, let space = text.firstIndex(of: " ") {
+            let time = text[text.index(after: space)...]
+            if time.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") }) { text = String(text[..<space]) }
+        }
+        var parts: [Int] = []
+        if text.utf8.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(text) {
+            parts = [n / 10_000, n / 100 % 100, n % 100]
+        } else {
+            var t = text
+            if t.hasSuffix("日") { t.removeLast() }
+            let separators: Set<Character> = ["-", "/", ".", "年", "月"]
+            let pieces = t.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) })
+            guard pieces.count == 3, pieces.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+            else { return .failure(DateProblemError(kind: .unreadable)) }
+            parts = pieces.compactMap { Int($0) }
+            guard parts.count == 3, pieces[0].count == 4 else { return .failure(DateProblemError(kind: .unreadable)) }
+        }
+        guard let d = CivilDate(year: parts[0], month: parts[1], day: parts[2]) else {
+            return .failure(DateProblemError(kind: .nonexistent))
+        }
+        guard (1900...2100).contains(d.year) else { return .failure(DateProblemError(kind: .nonexistent)) }
+        return .success(d)
+    }
+
+    struct DateProblemError: Error, Equatable { var kind: DateProblem }
+
+    /// 是/否 in the spellings sheets use; nil when the text is neither.
+    static func yesNo(_ raw: String) -> Bool? {
+        switch trim(raw).lowercased() {
+        case "是", "有", "y", "yes", "true", "1", "√", "✓", "是的": return true
+        case "否", "无", "n", "no", "false", "0", "", "×", "不是": return false
+        default: return nil
+        }
+    }
+
+    static func gender(_ raw: String) -> Gender? {
+        let t = trim(raw)
+        if t == "男性" { return .male }
+        if t == "女性" { return .female }
+        return Gender(text: t)
+    }
+
+    /// `3`, `3班`, `(3)班`, `（3）班`, `七年级(3)班`, `03` → 3.
+    static func classNumber(_ raw: String) -> Int? {
+        var t = trim(raw)
+        if t.hasSuffix("班") { t.removeLast() }
+        if t.hasSuffix(")") || t.hasSuffix("）") {
+            t.removeLast()
+            guard let open = t.lastIndex(where: { $0 == "(" || $0 == "（" }) else { return nil }
+            t = String(t[t.index(after: open)...])
+        }
+        guard !t.isEmpty, t.count <= 3, t.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(t), n >= 1 else { return nil }
+        return n
+    }
+
+    /// A whole number in a number column; text such as "三十" or "12a" is refused.
+    static func integer(_ raw: String) -> Int? {
+        let t = trim(raw)
+        if let n = Int(t) { return n }
+        if t.hasSuffix(".0"), let n = Int(t.dropLast(2)) { return n }
+        return nil
+    }
+
+    /// The 56 nationalities of the national standard (GB/T 3304), plus the two extra codes.
+    static let ethnicities: Set<String> = [
+        "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族",
+        "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族",
+        "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族",
+        "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
+        "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", "其他", "外国血统中国籍人士",
+    ]
+
+    /// `汉` → `汉族`; nil when no nationality matches.
+    static func ethnicity(_ raw: String) -> String? {
+        let t = trim(raw)
+        if t.isEmpty { return "汉族" }
+        if ethnicities.contains(t) { return t }
+        if ethnicities.contains(t + "族") { return t + "族" }
+        return nil
+    }
+
+    /// Splits a list typed into one cell: `语文、数学`, `语文,数学`, `语文，数学`, `语文/数学`.
+    static func list(_ raw: String) -> [String] {
+        trim(raw).split(whereSeparator: { "、,，/;；".contains($0) }).map { trim(String($0)) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,199 @@
+import EduLedgerCore
+import Foundation
+import OfficeFormats
+
+/// Choices of one import run.
+public struct ImportOptions: Sendable {
+    public var mode: ImportMode
+    /// Rows whose key (学籍号, 教职工号, 学校标识码) is already registered update that record (audited
+    /// with before and after). Without it such a row is a duplicate: nothing is overwritten silently.
+    public var allowUpdates: Bool
+    /// Validate and report only.
+    public var dryRun: Bool
+    /// A school's own import: every row must be of this school (an empty school column means it).
+    public var schoolCode: String?
+    /// The sheet to read; default: the template's sheet name if present, else the first visible sheet.
+    public var sheet: String?
+    public var limits: FileLimits
+    public var user: ActingUser
+    /// Called with (bytes done, bytes in total) while the file is read, for a progress bar with ETA.
+    public var progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?
+
+    /// Files above 200 MB are refused before reading (a 150 000-row workbook is about 10 MB).
+    public static let defaultLimits = FileLimits(maxFileBytes: 200 * 1_048_576)
+
+    public init(mode: ImportMode = .allOrNothing, allowUpdates: Bool = false, dryRun: Bool = false,
+                schoolCode: String? = nil, sheet: String? = nil, limits: FileLimits = ImportOptions.defaultLimits,
+                user: ActingUser = .commandLine,
+                progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) {
+        self.mode = mode; self.allowUpdates = allowUpdates; self.dryRun = dryRun; self.schoolCode = schoolCode
+        self.sheet = sheet; self.limits = limits; self.user = user; self.progress = progress
+    }
+}
+
+/// A validator of one kind's rows. It builds the records of valid rows; `commit` writes them
+/// inside the import's single transaction.
+protocol RecordValidator: SendableMetatype {
+    associatedtype Pending: Sendable
+    /// Titles of required columns the header lacks (given what the options supply).
+    func missingColumns(_ map: ColumnMap) -> [String]
+    /// Validates one row; returns its record when the row is valid and changes something.
+    mutating func validate(_ row: inout RowContext) async throws -> Pending?
+    /// Rows that were valid but identical to the stored record (update imports).
+    var unchanged: Int { get }
+    static func commit(_ records: [Pending], tx: any RegistryWriting,
+                       bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int)
+}
+
+/// Reads a spreadsheet of schools, students or staff, validates every row with the registry's
+/// rules, reports every problem at once, and writes the valid records in one transaction.
+///
+/// Nothing is ever half-written: validation happens first, then either one transaction holds all
+/// records to write (`bulkInsert` for new ones plus an audit summary; `update` for changed ones,
+/// each audited with before and after), or nothing is written.
+public struct Importer: Sendable {
+    public let store: any RegistryStore & RegistryBulkSupport
+
+    public init(store: any RegistryStore & RegistryBulkSupport) { self.store = store }
+
+    public func run(_ kind: ImportKind, file: URL, options: ImportOptions = ImportOptions()) async throws -> ImportReport {
+        var restrict: School?
+        if let code = options.schoolCode {
+            guard let school = try await store.school(code: code) else {
+                throw ImportError(code: "import.school_not_found", message: "找不到学校标识码为“\(code)”的学校")
+            }
+            restrict = school
+        }
+        switch kind {
+        case .students:
+            var v = try await StudentValidator.load(store: store, restrict: restrict, allowUpdates: options.allowUpdates)
+            return try await run(kind, file: file, options: options, validator: &v)
+        case .staff:
+            var v = try await StaffValidator.load(store: store, restrict: restrict, allowUpdates: options.allowUpdates)
+            return try await run(kind, file: file, options: options, validator: &v)
+        case .schools:
+            if restrict != nil {
+                throw ImportError(code: "import.schools_scope", message: "学校信息只能由教育局导入，学校账号不能导入学校")
+            }
+            var v = try await SchoolValidator.load(store: store, allowUpdates: options.allowUpdates)
+            return try await run(kind, file: file, options: options, validator: &v)
+        }
+    }
+
+    /// Picks the sheet to read: the one asked for, else the template's, else the first visible one.
+    static func chooseSheet(_ kind: ImportKind, file: URL, options: ImportOptions) throws(ImportError) -> String {
+        let sheets: [SheetInfo]
+        do { sheets = try TableReader.sheets(url: file, limits: options.limits) } catch { throw ImportError(error) }
+        if let wanted = options.sheet { return wanted }
+        if let named = sheets.first(where: { $0.name == kind.sheetName }) { return named.name }
+        guard let first = sheets.first(where: { !$0.isHidden }) ?? sheets.first else {
+            throw ImportError(code: "import.no_sheet", message: "文件“\(file.lastPathComponent)”中没有工作表")
+        }
+        return first.name
+    }
+
+    private func run<V: RecordValidator>(_ kind: ImportKind, file: URL, options: ImportOptions,
+                                         validator: inout V) async throws -> ImportReport {
+        let sheetName = try Self.chooseSheet(kind, file: file, options: options)
+        var reader: TableReader
+        do {
+            reader = try TableReader.open(url: file, options: TableReadOptions(limits: options.limits, sheets: .named(sheetName)))
+        } catch {
+            throw ImportError(error)
+        }
+        let header: TableHeader
+        do {
+            guard let found = try reader.readHeader() else {
+                throw ImportError(code: "import.no_rows", message: "工作表“\(sheetName)”是空的：没有表头，也没有数据")
+            }
+            header = found
+        } catch let error as OfficeFormatError {
+            throw ImportError(error)
+        }
+        let map = try ColumnMap(header: header, kind: kind)
+        if map.columns.isEmpty {
+            let expected = kind.fields.filter(\.required).map(\.title).joined(separator: "、")
+            throw ImportError(code: "import.no_header",
+                              message: "工作表“\(header.sheet)”没有可识别的表头：前10行中找不到\(kind.chineseName)信息的列名"
+                                  + "（应有：\(expected)）。请使用导入模板，或在第一行填写列名")
+        }
+        let missing = validator.missingColumns(map)
+        if !missing.isEmpty {
+            throw ImportError(code: "import.missing_columns",
+                              message: "工作表“\(header.sheet)”第\(header.rowNumber)行的表头缺少必填列：\(missing.joined(separator: "、"))")
+        }
+        let examples = kind.fields.filter { !$0.example.isEmpty && map.columns[$0.key] != nil }
+
+        var pending: [V.Pending?] = []
+        var pendingIndexByRow: [Int: Int] = [:]
+        var problems: [ImportProblem] = []
+        var rejectedRows = Set<Int>()
+        var rowsRead = 0
+        var skippedExamples: [Int] = []
+        var sinceProgress = 0
+        while true {
+            let next: TableRow?
+            do { next = try reader.next() } catch { throw ImportError(error) }
+            guard let row = next, row.sheet == header.sheet else { break }
+            var context = RowContext(row: row, map: map)
+            if !examples.isEmpty, examples.allSatisfy({ context.text($0.key) == $0.example }) {
+                skippedExamples.append(row.number)
+                continue
+            }
+            rowsRead += 1
+            let record = try await validator.validate(&context)
+            for (other, problem) in context.alsoRejected {
+                problems.append(problem)
+                rejectedRows.insert(other)
+                if let i = pendingIndexByRow.removeValue(forKey: other) { pending[i] = nil }
+            }
+            if context.isValid {
+                if let record {
+                    pendingIndexByRow[row.number] = pending.count
+                    pending.append(record)
+                }
+            } else {
+                problems.append(contentsOf: context.problems)
+                rejectedRows.insert(row.number)
+            }
+            sinceProgress += 1
+            if sinceProgress >= 2000, let progress = options.progress {
+                sinceProgress = 0
+                let p = reader.progress
+                progress(p.done, p.total)
+            }
+        }
+        if let progress = options.progress {
+            let p = reader.progress
+            progress(p.total, p.total)
+        }
+        problems.sort { ($0.row, $0.column?.count ?? 0, $0.column ?? "") < ($1.row, $1.column?.count ?? 0, $1.column ?? "") }
+        let records = pending.compactMap { $0 }
+        var report = ImportReport(
+            kind: kind, fileName: file.lastPathComponent, sheet: header.sheet, headerRow: header.rowNumber,
+            headerWidth: header.names.count,
+            mode: options.mode, dryRun: options.dryRun, rowsRead: rowsRead, validRows: rowsRead - rejectedRows.count,
+            rejectedRows: rejectedRows.count, inserted: 0, updated: 0, unchanged: validator.unchanged, committed: false,
+            problems: problems, ignoredColumns: map.ignored, skippedExampleRows: skippedExamples)
+        let blocked = options.mode == .allOrNothing && !rejectedRows.isEmpty
+        guard !options.dryRun, !blocked, !records.isEmpty else { return report }
+        let summary = ImportAuditSummary(
+            kind: kind.rawValue, fileName: file.lastPathComponent, mode: options.mode.rawValue, rowsRead: rowsRead,
+            inserted: 0, updated: 0, rejected: rejectedRows.count)
+        let counts = try await store.write(by: options.user) { tx in
+            guard let bulk = tx as? any RegistryBulkSupport else {
+                throw ImportError(code: "import.store_unsupported", message: "当前数据库不支持批量导入")
+            }
+            let counts = try await V.commit(records, tx: tx, bulk: bulk)
+            var s = summary
+            s.inserted = counts.inserted
+            s.updated = counts.updated
+            try await bulk.recordImport(s)
+            return counts
+        }
+        report.inserted = counts.inserted
+        report.updated = counts.updated
+        report.committed = true
+        return report
+    }
+}

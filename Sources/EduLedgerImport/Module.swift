@@ -1,1 +1,0 @@
-// EduLedgerImport: see README.md
