@@ -59,9 +59,17 @@ public enum DemoLoader {
                             progress: ProgressBar? = nil) async throws -> DemoSummary {
         let generator = DemoGenerator(seed: seed, scale: scale)
         let demoUser = ActingUser(login: "system:demo", displayName: "演示数据生成")
+        let statistics = DemoStatisticsCollector(generator: generator)
         let summary = try await store.write(by: demoUser) { tx in
-            try await generator.generate(into: { batch in try await tx.bulkInsert(batch) },
-                                         progress: { done, total in progress?.update(done: done, total: total) })
+            let summary = try await generator.generate(
+                into: { batch in
+                    try await tx.bulkInsert(batch)
+                    await statistics.add(batch)
+                },
+                progress: { done, total in progress?.update(done: done, total: total) })
+            // Population and resources of the same five years, in the same transaction.
+            if let writer = tx as? any StatisticsWriting { try await writer.bulkUpsert(await statistics.makeBatch()) }
+            return summary
         }
         progress?.finish()
         return summary

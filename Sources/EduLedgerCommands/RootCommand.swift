@@ -9,7 +9,7 @@ public struct EduLedgerCommand: AsyncParsableCommand {
             CheckIDCommand.self, WorkdaysCommand.self, DemoCommand.self, SummaryCommand.self,
             SchoolsCommand.self, StudentsCommand.self, StaffCommand.self, ReportCommand.self,
             ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self, ImportCommand.self, TemplateCommand.self,
-            ExportCommand.self, BackupCommand.self, RestoreCommand.self,
+            ExportCommand.self, BackupCommand.self, RestoreCommand.self, IndicatorsCommand.self, SchoolYearCommand.self,
         ]
     )
     public init() {}

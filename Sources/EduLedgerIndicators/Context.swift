@@ -1,0 +1,120 @@
+import EduLedgerCore
+
+/// The snapshot indexed once for every indicator: dense indexes instead of ids, each
+/// student's periods in order, and who is enrolled on each 9月1日.
+final class Context: Sendable {
+    let facts: IndicatorFacts
+    let schools: [School]
+    let schoolIndex: [SchoolID: Int]
+    let townshipIndex: [TownshipID: Int]
+    let studentIndex: [StudentID: Int]
+    let enrolments: [Enrolment]
+    /// Per enrolment: school index (or −1 for a school outside the snapshot) and student index.
+    let enrolmentSchool: [Int32]
+    let enrolmentStudent: [Int32]
+    /// Per student: enrolment indexes ordered by start.
+    let periods: [[Int32]]
+    /// Per year: the enrolment indexes covering 9月1日.
+    private let stockByYear: [Int: [Int32]]
+    /// Per year: per student, the enrolment covering 9月1日 or −1.
+    private let onDateByYear: [Int: [Int32]]
+    /// Per school: the school whose figures it is part of in the 均衡 tables (a 教学点 counts
+    /// with its central school).
+    let balanceHost: [Int]
+    let firstYear: Int
+    let lastYear: Int
+
+    init(_ facts: IndicatorFacts) {
+        self.facts = facts
+        schools = facts.schools
+        var si: [SchoolID: Int] = [:]
+        for (i, s) in facts.schools.enumerated() { si[s.id] = i }
+        schoolIndex = si
+        var ti: [TownshipID: Int] = [:]
+        for (i, t) in facts.townships.enumerated() { ti[t.id] = i }
+        townshipIndex = ti
+        var sti: [StudentID: Int] = [:]
+        sti.reserveCapacity(facts.students.count)
+        for (i, s) in facts.students.enumerated() { sti[s.id] = i }
+        studentIndex = sti
+        enrolments = facts.enrolments
+        var es = [Int32](repeating: -1, count: facts.enrolments.count)
+        var est = [Int32](repeating: -1, count: facts.enrolments.count)
+        var per = [[Int32]](repeating: [], count: facts.students.count)
+        for (i, e) in facts.enrolments.enumerated() {
+            es[i] = Int32(si[e.schoolID] ?? -1)
+            if let s = sti[e.studentID] {
+                est[i] = Int32(s)
+                per[s].append(Int32(i))
+            }
+        }
+        for s in per.indices where per[s].count > 1 {
+            per[s].sort { (facts.enrolments[Int($0)].from, $0) < (facts.enrolments[Int($1)].from, $1) }
+        }
+        enrolmentSchool = es
+        enrolmentStudent = est
+        periods = per
+        firstYear = facts.years.lowerBound
+        lastYear = facts.years.upperBound
+        // Cohort figures look two years back, flows one; the years before the snapshot are
+        // indexed too so that missing data shows as an empty denominator, not a crash.
+        var stock: [Int: [Int32]] = [:]
+        var onDate: [Int: [Int32]] = [:]
+        for year in (firstYear - 3)...(lastYear + 1) {
+            let day = SchoolYear(year).referenceDate
+            var list: [Int32] = []
+            var map = [Int32](repeating: -1, count: facts.students.count)
+            for (i, e) in facts.enrolments.enumerated() where e.covers(day) && es[i] >= 0 && est[i] >= 0 {
+                list.append(Int32(i))
+                map[Int(est[i])] = Int32(i)
+            }
+            stock[year] = list
+            onDate[year] = map
+        }
+        stockByYear = stock
+        onDateByYear = onDate
+        balanceHost = facts.schools.map { s in s.centralSchoolID.flatMap { si[$0] } ?? si[s.id] ?? 0 }
+    }
+
+    /// Enrolments covering 9月1日 of `year`.
+    func stock(_ year: Int) -> [Int32] { stockByYear[year] ?? [] }
+
+    /// The enrolment of student `s` on 9月1日 of `year`, if any.
+    func enrolment(student s: Int, on year: Int) -> Enrolment? {
+        guard let map = onDateByYear[year], s < map.count, map[s] >= 0 else { return nil }
+        return enrolments[Int(map[s])]
+    }
+
+    func student(ofEnrolment i: Int32) -> StudentFact { facts.students[Int(enrolmentStudent[Int(i)])] }
+
+    func ref(student i: Int32) -> RecordRef { RecordRef(.student, enrolments[Int(i)].studentID.rawValue) }
+
+    /// Age on 9月1日 of `year`.
+    func age(_ s: StudentFact, _ year: Int) -> Int { s.birthDate.age(on: SchoolYear(year).referenceDate) }
+
+    /// Whether the last day enrolled (`until − 1`) falls in school year `year`.
+    func endsIn(_ e: Enrolment, schoolYear year: Int) -> Bool {
+        guard let until = e.until else { return false }
+        return SchoolYear(year).contains(until.adding(days: -1))
+    }
+
+    /// Whether the student is enrolled again after `e` ended and before 9月1日 of `year`.
+    func reenrolled(after e: Enrolment, student s: Int, before year: Int) -> Bool {
+        guard let until = e.until else { return true }
+        let limit = SchoolYear(year).referenceDate
+        for p in periods[s] {
+            let other = enrolments[Int(p)]
+            if other.from >= until && other.from < limit { return true }
+        }
+        return false
+    }
+
+    /// Staff employed at a school on 9月1日 of `year`, with the school's index.
+    func staff(on year: Int) -> [(staff: StaffFact, school: Int)] {
+        let day = SchoolYear(year).referenceDate
+        return facts.staff.compactMap { m in
+            guard m.isEmployed(on: day), let id = m.schoolID, let s = schoolIndex[id] else { return nil }
+            return (m, s)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// EduLedgerIndicators: see README.md

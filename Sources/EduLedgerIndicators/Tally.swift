@@ -1,0 +1,110 @@
+import EduLedgerCore
+
+/// The units every school and township rolls up into, by dense index.
+struct UnitMap: Sendable {
+    let units: [ReportingUnit]
+    /// Per school: the district, its township, zone, itself and its two groups.
+    let ofSchool: [[Int32]]
+    /// Per township: the district and the township (population-based figures).
+    let ofTownship: [[Int32]]
+    let schoolUnit: [Int]
+    /// Per unit: the school it is, or −1.
+    let schoolOfUnit: [Int]
+    let index: [ReportingUnit: Int]
+
+    init(_ ctx: Context) {
+        let f = ctx.facts
+        var units: [ReportingUnit] = []
+        units.append(ReportingUnit(kind: .district, key: f.district?.code ?? "district", name: f.district?.name ?? "全区"))
+        var townshipUnit: [TownshipID: Int] = [:]
+        for t in f.townships {
+            townshipUnit[t.id] = units.count
+            units.append(ReportingUnit(kind: .township, key: t.code, name: t.name))
+        }
+        var zoneUnit: [SchoolZoneID: Int] = [:]
+        for z in f.zones {
+            zoneUnit[z.id] = units.count
+            units.append(ReportingUnit(kind: .zone, key: String(z.id.rawValue), name: z.name))
+        }
+        var schoolUnit: [Int] = []
+        for s in f.schools {
+            schoolUnit.append(units.count)
+            units.append(ReportingUnit(kind: .school, key: s.code, name: s.name))
+        }
+        var groupUnit: [String: Int] = [:]
+        for g in Ownership.allCases.map(\.rawValue) + UrbanRural.allCases.map(\.rawValue) {
+            groupUnit[g] = units.count
+            units.append(ReportingUnit(kind: .group, key: g, name: g))
+        }
+        ofSchool = f.schools.enumerated().map { i, s in
+            var list: [Int32] = [0]
+            if let t = townshipUnit[s.townshipID] { list.append(Int32(t)) }
+            if let z = s.zoneID, let u = zoneUnit[z] { list.append(Int32(u)) }
+            list.append(Int32(schoolUnit[i]))
+            if let g = groupUnit[s.ownership.rawValue] { list.append(Int32(g)) }
+            if let g = groupUnit[s.urbanRural.rawValue] { list.append(Int32(g)) }
+            return list
+        }
+        ofTownship = f.townships.map { t in [0, Int32(townshipUnit[t.id] ?? 0)] }
+        self.units = units
+        self.schoolUnit = schoolUnit
+        var schoolOfUnit = [Int](repeating: -1, count: units.count)
+        for (s, u) in schoolUnit.enumerated() { schoolOfUnit[u] = s }
+        self.schoolOfUnit = schoolOfUnit
+        var index: [ReportingUnit: Int] = [:]
+        for (i, u) in units.enumerated() { index[u] = i }
+        self.index = index
+    }
+}
+
+/// Sums an indicator's numerator and denominator into every unit a record belongs to, in
+/// one pass over the records; in drill-down mode it also keeps the records of one unit.
+final class Tally {
+    var numerator: [Double]
+    var denominator: [Double]
+    private let map: UnitMap
+    private let target: Int32?
+    private(set) var numeratorRefs: [RecordRef] = []
+    private(set) var denominatorRefs: [RecordRef] = []
+
+    init(_ map: UnitMap, drill target: Int? = nil) {
+        self.map = map
+        numerator = [Double](repeating: 0, count: map.units.count)
+        denominator = [Double](repeating: 0, count: map.units.count)
+        self.target = target.map(Int32.init)
+    }
+
+    /// Adds to the numerator of a school's units.
+    func num(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
+        guard school >= 0 else { return }
+        for u in map.ofSchool[school] {
+            numerator[Int(u)] += weight
+            if u == target { numeratorRefs.append(ref) }
+        }
+    }
+
+    func den(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
+        guard school >= 0 else { return }
+        for u in map.ofSchool[school] {
+            denominator[Int(u)] += weight
+            if u == target { denominatorRefs.append(ref) }
+        }
+    }
+
+    /// Adds to the numerator of a township's units (figures against population data).
+    func num(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
+        guard township >= 0 else { return }
+        for u in map.ofTownship[township] {
+            numerator[Int(u)] += weight
+            if u == target { numeratorRefs.append(ref) }
+        }
+    }
+
+    func den(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
+        guard township >= 0 else { return }
+        for u in map.ofTownship[township] {
+            denominator[Int(u)] += weight
+            if u == target { denominatorRefs.append(ref) }
+        }
+    }
+}
