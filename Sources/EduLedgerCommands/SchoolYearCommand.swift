@@ -45,10 +45,7 @@ struct TransferRequestCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try parseDate(date, field: "转入日期")
-            let g = try grade.map { text -> GradeLevel in
-                guard let g = GradeLevel(text: text) else { throw ValidationError("年级“\(text)”无效") }
-                return g
-            }
+            let g = try grade.map(parseGrade)
             try await db.withStore { store in
                 let r = try await RegistryService(store: store).requestTransfer(
                     studentNumber: student, toSchoolCode: to, grade: g, classNumber: classNumber, on: day, reason: reason,
@@ -132,10 +129,7 @@ struct ReturnCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try parseDate(date, field: "返校日期")
-            let g = try grade.map { text -> GradeLevel in
-                guard let g = GradeLevel(text: text) else { throw ValidationError("年级“\(text)”无效") }
-                return g
-            }
+            let g = try grade.map(parseGrade)
             try await db.withStore { store in
                 let e = try await RegistryService(store: store).returnToSchool(
                     studentNumber: student, on: day, schoolCode: school, grade: g, classNumber: classNumber, by: who.user)
@@ -201,4 +195,10 @@ func todayInChina() -> CivilDate {
     calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
     let c = calendar.dateComponents([.year, .month, .day], from: Date())
     return CivilDate(year: c.year ?? 2025, month: c.month ?? 9, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
+}
+
+/// Parses a grade argument (一年级, 初一, 七年级 …) with a Chinese error.
+func parseGrade(_ text: String) throws -> GradeLevel {
+    guard let g = GradeLevel(text: text) else { throw ValidationError("年级“\(text)”无效，应为如“一年级”“七年级”“初一”") }
+    return g
 }

@@ -243,7 +243,13 @@ extension IndicatorRegistry {
             allPupils[host] += 1
             if ctx.enrolments[Int(i)].grade.stage == stage.stage {
                 stagePupils[host] += 1
-                t.den(school: host, ctx.ref(student: i))
+                // Pupils one by one only when their records are wanted; otherwise per school.
+                if t.isDrilling { t.den(school: host, ctx.ref(student: i)) }
+            }
+        }
+        if !t.isDrilling {
+            for (host, n) in stagePupils.enumerated() where n > 0 {
+                t.den(school: host, RecordRef(.school, ctx.schools[host].id.rawValue), Double(n))
             }
         }
         func share(_ host: Int) -> Double {

@@ -18,6 +18,15 @@ final class Context: Sendable {
     private let stockByYear: [Int: [Int32]]
     /// Per year: per student, the enrolment covering 9月1日 or −1.
     private let onDateByYear: [Int: [Int32]]
+    /// Per year: every class with pupils on 9月1日 — its id, school index, stage and size — by id.
+    private let classSizesByYear: [Int: [ClassSize]]
+
+    struct ClassSize: Sendable {
+        let id: ClassID
+        let school: Int
+        let stage: Stage
+        let size: Int
+    }
     /// Per school: the school whose figures it is part of in the 均衡 tables (a 教学点 counts
     /// with its central school).
     let balanceHost: [Int]
@@ -60,21 +69,31 @@ final class Context: Sendable {
         // indexed too so that missing data shows as an empty denominator, not a crash.
         var stock: [Int: [Int32]] = [:]
         var onDate: [Int: [Int32]] = [:]
+        var classSizes: [Int: [ClassSize]] = [:]
         for year in (firstYear - 3)...(lastYear + 1) {
             let day = SchoolYear(year).referenceDate
             var list: [Int32] = []
             var map = [Int32](repeating: -1, count: facts.students.count)
+            var sizes: [ClassID: ClassSize] = [:]
             for (i, e) in facts.enrolments.enumerated() where e.covers(day) && es[i] >= 0 && est[i] >= 0 {
                 list.append(Int32(i))
                 map[Int(est[i])] = Int32(i)
+                if let c = e.classID {
+                    sizes[c] = ClassSize(id: c, school: Int(es[i]), stage: e.grade.stage, size: (sizes[c]?.size ?? 0) + 1)
+                }
             }
             stock[year] = list
             onDate[year] = map
+            classSizes[year] = sizes.values.sorted { $0.id < $1.id }
         }
         stockByYear = stock
         onDateByYear = onDate
+        classSizesByYear = classSizes
         balanceHost = facts.schools.map { s in s.centralSchoolID.flatMap { si[$0] } ?? si[s.id] ?? 0 }
     }
+
+    /// Classes with pupils on 9月1日 of `year`, by id.
+    func classSizes(_ year: Int) -> [ClassSize] { classSizesByYear[year] ?? [] }
 
     /// Enrolments covering 9月1日 of `year`.
     func stock(_ year: Int) -> [Int32] { stockByYear[year] ?? [] }

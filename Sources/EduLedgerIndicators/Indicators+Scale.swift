@@ -83,18 +83,17 @@ extension IndicatorRegistry {
             ("senior", "普通高中", "general upper secondary", [.senior], "普通高中标准班额50人"),
         ]
         for set in sets {
-            /// Class sizes of the set's classes on 9月1日, keyed by class, with the class's school.
-            @Sendable func sizes(_ ctx: Context, _ year: Int) -> [(ref: RecordRef, school: Int, size: Int, students: [RecordRef])] {
-                var bySize: [ClassID: (school: Int, students: [RecordRef])] = [:]
-                var order: [ClassID] = []
-                for i in ctx.stock(year) {
+            /// The set's classes on 9月1日 with their sizes (from the context's per-year table).
+            @Sendable func sizes(_ ctx: Context, _ year: Int) -> [(ref: RecordRef, school: Int, size: Int)] {
+                ctx.classSizes(year).filter { set.stages.contains($0.stage) }
+                    .map { (RecordRef(.schoolClass, $0.id.rawValue), $0.school, $0.size) }
+            }
+            /// The pupils of each class, only for a drill-down of the average class size.
+            @Sendable func pupils(_ ctx: Context, _ year: Int) -> [(school: Int, ref: RecordRef)] {
+                ctx.stock(year).compactMap { i in
                     let e = ctx.enrolments[Int(i)]
-                    guard set.stages.contains(e.grade.stage), let c = e.classID else { continue }
-                    if bySize[c] == nil { order.append(c); bySize[c] = (Int(ctx.enrolmentSchool[Int(i)]), []) }
-                    bySize[c]?.students.append(ctx.ref(student: i))
-                }
-                return order.sorted().compactMap { c in
-                    bySize[c].map { (RecordRef(.schoolClass, c.rawValue), $0.school, $0.students.count, $0.students) }
+                    guard set.stages.contains(e.grade.stage), e.classID != nil else { return nil }
+                    return (Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
                 }
             }
             list.append(.additive(IndicatorDefinition(
@@ -108,9 +107,14 @@ extension IndicatorRegistry {
                 category: "班额", numerator: "9月1日\(set.name)各班在读学生数之和", denominator: "9月1日有在读学生的\(set.name)班级数",
                 reference: .stock, records: classRecords, factor: .ratio, precision: 1, unitLabel: "人",
                 standard: set.standard)) { ctx, year, t in
-                for c in sizes(ctx, year) {
-                    for s in c.students { t.num(school: c.school, s) }
-                    t.den(school: c.school, c.ref)
+                if t.isDrilling {
+                    for p in pupils(ctx, year) { t.num(school: p.school, p.ref) }
+                    for c in sizes(ctx, year) { t.den(school: c.school, c.ref) }
+                } else {
+                    for c in sizes(ctx, year) {
+                        t.num(school: c.school, c.ref, Double(c.size))
+                        t.den(school: c.school, c.ref)
+                    }
                 }
             })
             for band in [(key: "large", name: "大班额", range: 56...65, en: "large classes (56–65)"),

@@ -64,6 +64,8 @@ final class Tally {
     var denominator: [Double]
     private let map: UnitMap
     private let target: Int32?
+    /// Whether the records of a unit are being kept (then figures list pupils, not only sums).
+    var isDrilling: Bool { target != nil }
     private(set) var numeratorRefs: [RecordRef] = []
     private(set) var denominatorRefs: [RecordRef] = []
 
@@ -76,35 +78,28 @@ final class Tally {
 
     /// Adds to the numerator of a school's units.
     func num(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        guard school >= 0 else { return }
-        for u in map.ofSchool[school] {
-            numerator[Int(u)] += weight
-            if u == target { numeratorRefs.append(ref) }
-        }
+        if school >= 0 { add(map.ofSchool[school], numerator: true, ref, weight) }
     }
 
     func den(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        guard school >= 0 else { return }
-        for u in map.ofSchool[school] {
-            denominator[Int(u)] += weight
-            if u == target { denominatorRefs.append(ref) }
-        }
+        if school >= 0 { add(map.ofSchool[school], numerator: false, ref, weight) }
     }
 
     /// Adds to the numerator of a township's units (figures against population data).
     func num(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        guard township >= 0 else { return }
-        for u in map.ofTownship[township] {
-            numerator[Int(u)] += weight
-            if u == target { numeratorRefs.append(ref) }
-        }
+        if township >= 0 { add(map.ofTownship[township], numerator: true, ref, weight) }
     }
 
     func den(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        guard township >= 0 else { return }
-        for u in map.ofTownship[township] {
-            denominator[Int(u)] += weight
-            if u == target { denominatorRefs.append(ref) }
+        if township >= 0 { add(map.ofTownship[township], numerator: false, ref, weight) }
+    }
+
+    private func add(_ units: [Int32], numerator isNumerator: Bool, _ ref: RecordRef, _ weight: Double) {
+        for u in units {
+            if isNumerator { numerator[Int(u)] += weight } else { denominator[Int(u)] += weight }
+            if u == target {
+                if isNumerator { numeratorRefs.append(ref) } else { denominatorRefs.append(ref) }
+            }
         }
     }
 }

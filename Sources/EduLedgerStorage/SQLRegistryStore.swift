@@ -89,7 +89,7 @@ struct SQLRegistryWriter: RegistryWriting {
         try await sql.raw(q).run()
     }
 
-    private func audit<T: Encodable>(_ action: AuditEntry.Action, entity: String, id: Int64, before: T?, after: T?) async throws {
+    func audit<T: Encodable>(_ action: AuditEntry.Action, entity: String, id: Int64, before: T?, after: T?) async throws {
         var beforeText: String?
         if let before { beforeText = try Self.json(before) }
         var afterText: String?

@@ -35,18 +35,6 @@ extension SQLRegistryWriter: SchoolYearWriting {
             refused: try step("refused_by", "refused_at"), refusalReason: try r.optionalString("refusal_reason"))
     }
 
-    private func appendAudit<T: Encodable>(_ action: AuditEntry.Action, entity: String, id: Int64, before: T?, after: T?) async throws {
-        var beforeText: String?
-        if let before { beforeText = try Self.json(before) }
-        var afterText: String?
-        if let after { afterText = try Self.json(after) }
-        try await sql.insert(into: "audit_log")
-            .columns("at", "actor", "action", "entity", "entity_id", "before_json", "after_json")
-            .values(SQLBind(Timestamp.now()), SQLBind(user.login), SQLBind(action.rawValue), SQLBind(entity),
-                    SQLBind(String(id)), Column.text(beforeText), Column.text(afterText))
-            .run()
-    }
-
     private func insertReturningID(_ table: String, _ columns: [String], _ values: [any SQLExpression]) async throws -> Int64 {
         let head = SQLQueryString("INSERT INTO \(table) (" + columns.joined(separator: ", ") + ") VALUES (")
         let list: SQLQueryString = "\(SQLList(values))"
@@ -71,7 +59,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
     func insert(_ request: TransferRequest) async throws -> TransferRequest {
         var r = request
         r.id = try await insertReturningID("transfer_requests", Self.transferColumns, Self.values(r))
-        try await appendAudit(.insert, entity: "transfer_request", id: r.id, before: TransferRequest?.none, after: r)
+        try await audit(.insert, entity: "transfer_request", id: r.id, before: TransferRequest?.none, after: r)
         return r
     }
 
@@ -80,7 +68,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
             throw SchoolYearError.transferNotFound(request.id)
         }
         try await updateRow("transfer_requests", Self.transferColumns, Self.values(request), id: request.id)
-        try await appendAudit(.update, entity: "transfer_request", id: request.id, before: before, after: request)
+        try await audit(.update, entity: "transfer_request", id: request.id, before: before, after: request)
     }
 
     func transferRequest(id: Int64) async throws -> TransferRequest? {
@@ -106,13 +94,13 @@ extension SQLRegistryWriter: SchoolYearWriting {
         var r = run
         r.id = try await insertReturningID("year_end_runs", Self.runColumns, try Self.values(r))
         let summary = ["year": r.year.startYear, "closed": r.closedEnrolments.count, "opened": r.openedEnrolmentIDs.count]
-        try await appendAudit(.insert, entity: "year_end_run", id: r.id, before: [String: Int]?.none, after: summary)
+        try await audit(.insert, entity: "year_end_run", id: r.id, before: [String: Int]?.none, after: summary)
         return r
     }
 
     func update(_ run: YearEndRun) async throws {
         try await updateRow("year_end_runs", Self.runColumns, try Self.values(run), id: run.id)
-        try await appendAudit(.update, entity: "year_end_run", id: run.id, before: TransferRequest.Step?.none, after: run.undone)
+        try await audit(.update, entity: "year_end_run", id: run.id, before: TransferRequest.Step?.none, after: run.undone)
     }
 
     func yearEndRun(id: Int64) async throws -> YearEndRun? {
@@ -139,6 +127,6 @@ extension SQLRegistryWriter: SchoolYearWriting {
         guard let row = rows.first else { throw RegistryError.notFound(kind: "学籍记录", key: id.description) }
         let before = try Tables.Enrolments.decode(RowReader(row: row, table: "enrolments"))
         try await sql.raw("DELETE FROM enrolments WHERE id = \(bind: id.rawValue)").run()
-        try await appendAudit(.update, entity: "enrolment", id: id.rawValue, before: before, after: Enrolment?.none)
+        try await audit(.update, entity: "enrolment", id: id.rawValue, before: before, after: Enrolment?.none)
     }
 }
