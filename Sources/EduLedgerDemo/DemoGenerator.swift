@@ -26,11 +26,10 @@ public struct DemoGenerator: Sendable {
 
     /// Generates everything, handing each batch to `sink` in order and reporting
     /// `progress(done, total)` in steps (one step per batch) after each one is stored.
-    /// `sink` is never called again before its previous call has returned. When given,
-    /// `population` receives the school-age population (`DemoRun.schoolAgePopulation()`) at the end.
+    /// `sink` is never called again before its previous call has returned. The school-age
+    /// population and school resources come from `DemoStatistics`, fed the same batches.
     public func generate(
         into sink: @Sendable (RegistryBatch) async throws -> Void,
-        population: (@Sendable ([DemoPopulationRow]) async throws -> Void)? = nil,
         progress: @Sendable (Int, Int) -> Void
     ) async throws -> DemoSummary {
         var run = DemoRun(self)
@@ -46,7 +45,6 @@ public struct DemoGenerator: Sendable {
             stored += 1
             progress(stored, run.totalSteps)
         }
-        if let population { try await population(run.schoolAgePopulation()) }
         return run.summary
     }
 
@@ -82,8 +80,6 @@ public struct DemoRun {
     var mergedPupils: [Int: Int] = [:]
     /// Pupils left without a class because no class of their grade existed (should stay 0).
     public internal(set) var unplacedPeriods = 0
-    /// Pupils enrolled on each 9月1日 of the window, by township and age (see `schoolAgePopulation`).
-    var enrolledByAge: [Int32]
 
     init(_ generator: DemoGenerator) {
         self.generator = generator
@@ -94,7 +90,6 @@ public struct DemoRun {
         idMinDay = (CivilDate(year: 1950, month: 1, day: 1) ?? CivilDate(dayNumber: 0)).dayNumber
         idDays = reference.dayNumber + 400 - idMinDay
         idCounters = Array(repeating: 0, count: plan.regionCodes.count * idDays * 2)
-        enrolledByAge = Array(repeating: 0, count: plan.townships.count * plan.windowYears * DemoRun.populationAges.count)
     }
 
     /// The next batch, or `nil` when everything has been emitted.

@@ -271,20 +271,6 @@ extension DemoRun {
         let year = SchoolYear(containing: from).startYear
         let cid = classID(school, year, grade, classNumber)
         if cid == nil { unplacedPeriods += 1 }
-        // Count the pupil towards the 适龄人口 of their township on each 9月1日 the period covers:
-        // the township of the household registration, or for those registered elsewhere
-        // (随迁子女) the township of the school, where they live.
-        let township = student.hukouTownshipID.map { Int($0.rawValue) - 1 } ?? plan.schools[school].township
-        var y = from.month == 9 && from.day == 1 ? from.year : SchoolYear(containing: from).startYear + 1
-        while y <= plan.latestYear {
-            let referenceDay = date(y, 9, 1)
-            if let until, until <= referenceDay { break }
-            let age = student.birthDate.age(on: referenceDay)
-            if DemoRun.populationAges.contains(age) {
-                enrolledByAge[populationSlot(township, y, age)] += 1
-            }
-            y += 1
-        }
         batch.enrolments.append(Enrolment(id: EnrolmentID(nextEnrolment), studentID: student.id,
                                           schoolID: plan.schools[school].record.id, grade: grade, classID: cid,
                                           from: from, until: until, entry: entry, exit: exit))

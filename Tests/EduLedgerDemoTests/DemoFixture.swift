@@ -16,7 +16,6 @@ struct DemoOutput: Sendable {
     let allStudents: [Student]
     let allEnrolments: [Enrolment]
     let allStaff: [StaffMember]
-    let population: [DemoPopulationRow]
 
     init(seed: UInt64, scale: DemoScale = .district) {
         var run = DemoGenerator(seed: seed, scale: scale).makeRun()
@@ -25,7 +24,6 @@ struct DemoOutput: Sendable {
         self.batches = batches
         summary = run.summary
         unplaced = run.unplacedPeriods
-        population = run.schoolAgePopulation()
         var schools: [SchoolID: School] = [:]
         var classes: [ClassID: SchoolClass] = [:]
         var students: [StudentID: Student] = [:]
