@@ -9,31 +9,22 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出在职教职工")
-        @Option(help: "学校标识码") var school: String?
         @Option(help: "岗位：专任教师、行政人员、教辅人员、工勤人员") var post: String?
-        @Option(help: "按姓名或教职工号开头查找") var search: String?
-        @Option(help: "日期 YYYY-MM-DD（默认本学年9月1日）") var date: String?
-        @Option(help: "最多显示条数") var limit: Int = 50
-        @Option(help: "跳过条数") var offset: Int = 0
-        @Flag(help: "以 JSON 输出") var json = false
+        @OptionGroup var list: ListOptions
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
             try await reportingErrors {
-                let on = try date.map { try parseDate($0, field: "日期") } ?? currentReferenceDate()
+                let on = try list.referenceDate()
                 let postValue = try post.map { p in
                     guard let v = StaffPost(rawValue: p) else { throw ValidationError("岗位“\(p)”无效") }
                     return v
                 }
                 try await db.withStore { store in
-                    var schoolIDs: Set<SchoolID>?
-                    if let code = school {
-                        guard let s = try await store.school(code: code) else { throw RegistryError.notFound(kind: "学校", key: code) }
-                        schoolIDs = [s.id]
-                    }
-                    let page = try await store.staff(StaffQuery(date: on, schoolIDs: schoolIDs, post: postValue,
-                                                                search: search, offset: offset, limit: limit))
-                    if json { try printJSON(page.items); return }
+                    let page = try await store.staff(StaffQuery(
+                        date: on, schoolIDs: try await list.schoolScope(store), post: postValue, search: list.search,
+                        offset: list.offset, limit: list.limit))
+                    if list.json { try printJSON(page.items); return }
                     let schools = Dictionary(uniqueKeysWithValues: try await store.schools(SchoolFilter()).map { ($0.id, $0.name) })
                     var table = TextTable(header: ["教职工号", "姓名", "性别", "学校", "岗位", "学历", "职称", "任教学科"])
                     for m in page.items {
@@ -42,7 +33,7 @@ struct StaffCommand: AsyncParsableCommand {
                                            m.subjects.joined(separator: "、")])
                     }
                     print(table.render())
-                    print("共\(page.total)人，显示第\(page.total == 0 ? 0 : offset + 1)–\(offset + page.items.count)人")
+                    print("共\(page.total)人，显示第\(page.total == 0 ? 0 : list.offset + 1)–\(list.offset + page.items.count)人")
                 }
             }
         }

@@ -26,28 +26,19 @@ struct StudentsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出在校学生（按日期）")
-        @Option(help: "学校标识码") var school: String?
         @Option(help: "年级，如 一年级、七年级、初一") var grade: GradeLevel?
-        @Option(help: "按姓名、学籍号或身份证号开头查找") var search: String?
-        @Option(help: "日期 YYYY-MM-DD（默认本学年9月1日）") var date: String?
-        @Option(help: "最多显示条数") var limit: Int = 50
-        @Option(help: "跳过条数") var offset: Int = 0
-        @Flag(help: "以 JSON 输出") var json = false
+        @OptionGroup var list: ListOptions
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
             try await reportingErrors {
-                let on = try date.map { try parseDate($0, field: "日期") } ?? currentReferenceDate()
+                let on = try list.referenceDate()
                 try await db.withStore { store in
-                    var schoolIDs: Set<SchoolID>?
-                    if let code = school {
-                        guard let s = try await store.school(code: code) else { throw RegistryError.notFound(kind: "学校", key: code) }
-                        schoolIDs = [s.id]
-                    }
-                    let page = try await store.students(StudentQuery(date: on, schoolIDs: schoolIDs, grade: grade,
-                                                                     search: search, offset: offset, limit: limit))
+                    let page = try await store.students(StudentQuery(
+                        date: on, schoolIDs: try await list.schoolScope(store), grade: grade, search: list.search,
+                        offset: list.offset, limit: list.limit))
                     let schools = Dictionary(uniqueKeysWithValues: try await store.schools(SchoolFilter()).map { ($0.id, $0) })
-                    if json {
+                    if list.json {
                         try printJSON(page.items.map {
                             RowJSON(student: $0.student, enrolment: $0.enrolment,
                                     schoolCode: schools[$0.enrolment.schoolID]?.code ?? "",
@@ -62,7 +53,7 @@ struct StudentsCommand: AsyncParsableCommand {
                                            r.enrolment.grade.name, StudentsCommand.flags(r.student.flags)])
                     }
                     print(table.render())
-                    print("共\(page.total)人，显示第\(page.total == 0 ? 0 : offset + 1)–\(offset + page.items.count)人（\(on.chinese)在校）")
+                    print("共\(page.total)人，显示第\(page.total == 0 ? 0 : list.offset + 1)–\(list.offset + page.items.count)人（\(on.chinese)在校）")
                 }
             }
         }

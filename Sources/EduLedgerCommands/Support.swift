@@ -106,3 +106,24 @@ func currentReferenceDate() -> CivilDate {
     let today = CivilDate(year: c.year ?? 2025, month: c.month ?? 9, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     return SchoolYear(containing: today).referenceDate
 }
+
+/// The options every list command shares: school, search, reference date, paging, JSON.
+struct ListOptions: ParsableArguments {
+    @Option(help: "学校标识码") var school: String?
+    @Option(help: "按姓名或编号开头查找") var search: String?
+    @Option(help: "日期 YYYY-MM-DD（默认本学年9月1日）") var date: String?
+    @Option(help: "最多显示条数") var limit: Int = 50
+    @Option(help: "跳过条数") var offset: Int = 0
+    @Flag(help: "以 JSON 输出") var json = false
+
+    func referenceDate() throws -> CivilDate {
+        try date.map { try parseDate($0, field: "日期") } ?? currentReferenceDate()
+    }
+
+    /// The one school named by `--school`, as a scope; `nil` for all.
+    func schoolScope(_ store: some RegistryReading) async throws -> Set<SchoolID>? {
+        guard let code = school else { return nil }
+        guard let s = try await store.school(code: code) else { throw RegistryError.notFound(kind: "学校", key: code) }
+        return [s.id]
+    }
+}

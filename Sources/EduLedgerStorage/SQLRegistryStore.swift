@@ -133,6 +133,19 @@ struct SQLRegistryWriter: RegistryWriting {
         return saved
     }
 
+    /// Updates a row found by id (refusing an unknown one), then writes its audit line with
+    /// the row as it was and as it is now.
+    private func updateAudited<T: Encodable>(
+        _ value: T, id: Int64, before: T?, notFound: RegistryError, entity: String, table: String, columns: [String],
+        values: [any SQLExpression], duplicateKind: String, duplicateKey: String
+    ) async throws {
+        guard let before else { throw notFound }
+        try await guardingDuplicates(kind: duplicateKind, key: duplicateKey) {
+            try await updateRow(table: table, columns: columns, values: values, id: id)
+        }
+        try await audit(.update, entity: entity, id: id, before: before, after: value)
+    }
+
     func insert(_ district: District) async throws -> District {
         try await insertAudited(entity: "district", table: Tables.Districts.name, columns: Tables.Districts.columns,
                                 values: Tables.Districts.values(district), duplicateKind: "区县", duplicateKey: district.code) {
@@ -162,14 +175,10 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func update(_ school: School) async throws {
-        guard let before = try await reads.school(id: school.id) else {
-            throw RegistryError.notFound(kind: "学校", key: school.code)
-        }
-        try await guardingDuplicates(kind: "学校标识码", key: school.code) {
-            try await updateRow(table: Tables.Schools.name, columns: Tables.Schools.columns,
-                                values: Tables.Schools.values(school), id: school.id.rawValue)
-        }
-        try await audit(.update, entity: "school", id: school.id.rawValue, before: before, after: school)
+        try await updateAudited(school, id: school.id.rawValue, before: try await reads.school(id: school.id),
+                                notFound: .notFound(kind: "学校", key: school.code), entity: "school",
+                                table: Tables.Schools.name, columns: Tables.Schools.columns,
+                                values: Tables.Schools.values(school), duplicateKind: "学校标识码", duplicateKey: school.code)
     }
 
     func insert(_ schoolClass: SchoolClass) async throws -> SchoolClass {
@@ -187,14 +196,11 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func update(_ student: Student) async throws {
-        guard let before = try await reads.student(id: student.id) else {
-            throw RegistryError.notFound(kind: "学生", key: student.studentNumber)
-        }
-        try await guardingDuplicates(kind: "学籍号或身份证号", key: student.residentID?.value ?? student.studentNumber) {
-            try await updateRow(table: Tables.Students.name, columns: Tables.Students.columns,
-                                values: Tables.Students.values(student), id: student.id.rawValue)
-        }
-        try await audit(.update, entity: "student", id: student.id.rawValue, before: before, after: student)
+        try await updateAudited(student, id: student.id.rawValue, before: try await reads.student(id: student.id),
+                                notFound: .notFound(kind: "学生", key: student.studentNumber), entity: "student",
+                                table: Tables.Students.name, columns: Tables.Students.columns,
+                                values: Tables.Students.values(student), duplicateKind: "学籍号或身份证号",
+                                duplicateKey: student.residentID?.value ?? student.studentNumber)
     }
 
     func insert(_ enrolment: Enrolment) async throws -> Enrolment {
@@ -222,14 +228,10 @@ struct SQLRegistryWriter: RegistryWriting {
     }
 
     func update(_ staff: StaffMember) async throws {
-        guard let before = try await reads.staffMember(id: staff.id) else {
-            throw RegistryError.notFound(kind: "教职工", key: staff.staffNumber)
-        }
-        try await guardingDuplicates(kind: "教职工号或身份证号", key: staff.residentID?.value ?? staff.staffNumber) {
-            try await updateRow(table: Tables.Staff.name, columns: Tables.Staff.columns,
-                                values: Tables.Staff.values(staff), id: staff.id.rawValue)
-        }
-        try await audit(.update, entity: "staff", id: staff.id.rawValue, before: before, after: staff)
+        try await updateAudited(staff, id: staff.id.rawValue, before: try await reads.staffMember(id: staff.id),
+                                notFound: .notFound(kind: "教职工", key: staff.staffNumber), entity: "staff",
+                                table: Tables.Staff.name, columns: Tables.Staff.columns, values: Tables.Staff.values(staff),
+                                duplicateKind: "教职工号或身份证号", duplicateKey: staff.residentID?.value ?? staff.staffNumber)
     }
 
     // MARK: bulk
