@@ -148,6 +148,11 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case viewStaff
     /// The audit log.
     case viewAudit
+    /// School-year casework: transfer requests and approvals, 休学/复学, year-end promotion.
+    /// Where is decided by scope: a school acts for its own students, the bureau step needs the district.
+    case manageSchoolYear
+    /// The 控辍保学 ledger: report suspected dropouts, record home visits and outcomes.
+    case manageDropouts
 }
 
 /// Errors of the account rules, in Chinese.
@@ -213,6 +218,16 @@ public enum AccessPolicy {
             }
         case .viewAudit:
             return role == .admin
+        case .manageSchoolYear:
+            switch role {
+            case .admin, .basicEducation, .principal, .registrar: return true
+            default: return false
+            }
+        case .manageDropouts:
+            switch role {
+            case .admin, .basicEducation, .townshipOfficer, .principal, .registrar: return true
+            default: return false
+            }
         }
     }
 

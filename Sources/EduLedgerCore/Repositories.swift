@@ -87,7 +87,9 @@ public struct StaffQuery: Sendable, Hashable {
 /// One line of the audit log: who changed which record when, with the record before and after
 /// (JSON of the domain value). Written in the same transaction as the change; never deleted.
 public struct AuditEntry: Sendable, Hashable, Codable {
-    public enum Action: String, Sendable, Codable { case insert, update, bulkLoad = "bulk_load" }
+    /// `delete`: the record was removed (its last state is the `before` image), e.g. a period
+    /// opened by a year-end run that was undone.
+    public enum Action: String, Sendable, Codable { case insert, update, bulkLoad = "bulk_load", delete }
     public var id: Int64
     /// UTC instant, ISO 8601.
     public var at: String

@@ -93,6 +93,7 @@ public enum SchoolYearError: UserFacingError, Equatable {
     case yearEndAlreadyUndone(Int64)
     case yearEndChangedSince(Int64)
     case unsupportedStore
+    case yearEndPending(year: String, schools: String)
 
     public var code: String {
         switch self {
@@ -111,6 +112,7 @@ public enum SchoolYearError: UserFacingError, Equatable {
         case .yearEndAlreadyUndone: return "school_year.year_end_undone"
         case .yearEndChangedSince: return "school_year.year_end_changed"
         case .unsupportedStore: return "school_year.unsupported_store"
+        case .yearEndPending: return "school_year.year_end_pending"
         }
     }
 
@@ -132,6 +134,7 @@ public enum SchoolYearError: UserFacingError, Equatable {
         case .yearEndAlreadyUndone(let id): return "年终升级记录 \(id) 已撤销"
         case .yearEndChangedSince(let id): return "年终升级记录 \(id) 之后学籍已有变动（如转学、休学），不能自动撤销，请逐个处理"
         case .unsupportedStore: return "当前存储不支持学年业务"
+        case let .yearEndPending(year, schools): return "\(schools)尚未办理\(year)年终升级或毕业，不能开始新学年"
         }
     }
 }
@@ -310,28 +313,34 @@ extension RegistryService {
             guard let student = try await tx.student(number: studentNumber) else {
                 throw RegistryError.notFound(kind: "学生（学籍号）", key: studentNumber)
             }
-            let history = try await tx.enrolments(studentID: student.id)
-            if history.contains(where: { $0.covers(date) }) { throw SchoolYearError.stillEnrolled(student: Self.label(student)) }
-            guard let last = history.filter({ $0.from <= date }).max(by: { $0.from < $1.from }),
-                  last.exit == .suspended || last.exit == .droppedOut else {
-                throw SchoolYearError.notSuspended(student: Self.label(student))
-            }
-            let school: School
-            if let code = schoolCode {
-                guard let s = try await tx.school(code: code) else { throw RegistryError.notFound(kind: "学校", key: code) }
-                school = s
-            } else {
-                guard let s = try await tx.school(id: last.schoolID) else { throw RegistryError.notFound(kind: "学校", key: "\(last.schoolID)") }
-                school = s
-            }
-            let g = grade ?? last.grade
-            let schoolClass = try await Self.findClass(tx, school: school, grade: g, number: classNumber, on: date)
-            let next = Enrolment(id: .unsaved, studentID: student.id, schoolID: school.id, grade: g, classID: schoolClass?.id,
-                                 from: date, entry: last.exit == .suspended ? .returnFromSuspension : .returnFromDropout)
-            try RegistryRules.check(enrolment: next, student: student, school: school, schoolClass: schoolClass,
-                                    otherEnrolments: history)
-            return try await tx.insert(next)
+            return try await Self.reopen(tx, student: student, on: date, schoolCode: schoolCode, grade: grade, classNumber: classNumber)
         }
+    }
+
+    /// The body of 复学 / 返校 inside a transaction (also used when a 控辍保学 case ends with 劝返复学).
+    static func reopen(_ tx: any RegistryWriting, student: Student, on date: CivilDate, schoolCode: String? = nil,
+                       grade: GradeLevel? = nil, classNumber: Int? = nil) async throws -> Enrolment {
+        let history = try await tx.enrolments(studentID: student.id)
+        if history.contains(where: { $0.covers(date) }) { throw SchoolYearError.stillEnrolled(student: Self.label(student)) }
+        guard let last = history.filter({ $0.from <= date }).max(by: { $0.from < $1.from }),
+              last.exit == .suspended || last.exit == .droppedOut else {
+            throw SchoolYearError.notSuspended(student: Self.label(student))
+        }
+        let school: School
+        if let code = schoolCode {
+            guard let s = try await tx.school(code: code) else { throw RegistryError.notFound(kind: "学校", key: code) }
+            school = s
+        } else {
+            guard let s = try await tx.school(id: last.schoolID) else { throw RegistryError.notFound(kind: "学校", key: "\(last.schoolID)") }
+            school = s
+        }
+        let g = grade ?? last.grade
+        let schoolClass = try await Self.findClass(tx, school: school, grade: g, number: classNumber, on: date)
+        let next = Enrolment(id: .unsaved, studentID: student.id, schoolID: school.id, grade: g, classID: schoolClass?.id,
+                             from: date, entry: last.exit == .suspended ? .returnFromSuspension : .returnFromDropout)
+        try RegistryRules.check(enrolment: next, student: student, school: school, schoolClass: schoolClass,
+                                otherEnrolments: history)
+        return try await tx.insert(next)
     }
 
     // MARK: Year end (升级、留级、毕业)
@@ -500,5 +509,44 @@ extension RegistryService {
         if let current = history.first(where: { $0.covers(year.lastDay) }) { return current }
         if history.last?.exit == .graduated { throw SchoolYearError.alreadyGraduated(student: Self.label(student)) }
         throw RegistryError.notEnrolled(student: Self.label(student), date: year.lastDay)
+    }
+
+    // MARK: Year rollover (新学年)
+
+    /// Opens the next school year: refused while any school still has students whose period of
+    /// `year` runs on past 9月1日 (its year end is not done); then creates, for every school open
+    /// on that day, the intake classes (小班, 一年级, 七年级, 高一, 中职一年级) of the new year in the
+    /// same number as this year, where they do not exist yet. After 9月1日 a year end can no
+    /// longer be undone (`undoYearEnd`), so the rollover is the point of no return.
+    public func rollOverYear(from year: SchoolYear, by user: ActingUser) async throws -> [SchoolClass] {
+        try await store.write(by: user) { tx in
+            let schools = try await tx.schools(SchoolFilter(openOn: year.lastDay))
+            var pending: [String] = []
+            for school in schools {
+                let page = try await tx.students(StudentQuery(date: year.lastDay, schoolIDs: [school.id], offset: 0, limit: 2_000))
+                if page.items.contains(where: { row in row.enrolment.until.map { $0 > year.next.firstDay } ?? true }) {
+                    pending.append(school.name)
+                }
+            }
+            if !pending.isEmpty {
+                let shown = pending.prefix(5).joined(separator: "、") + (pending.count > 5 ? "等\(pending.count)所学校" : "")
+                throw SchoolYearError.yearEndPending(year: year.name, schools: shown)
+            }
+            let intake: [GradeLevel] = [.k1, .p1, .j1, .s1, .v1]
+            var created: [SchoolClass] = []
+            for school in try await tx.schools(SchoolFilter(openOn: year.next.firstDay)) {
+                let now = try await tx.classes(schoolID: school.id, year: year)
+                let next = try await tx.classes(schoolID: school.id, year: year.next)
+                for grade in intake where school.type.teaches(grade) {
+                    let numbers = now.filter { $0.grade == grade }.map(\.number).sorted()
+                    for number in numbers where !next.contains(where: { $0.grade == grade && $0.number == number }) {
+                        let c = SchoolClass(id: .unsaved, schoolID: school.id, schoolYear: year.next, grade: grade, number: number)
+                        try RegistryRules.check(class: c, in: school)
+                        created.append(try await tx.insert(c))
+                    }
+                }
+            }
+            return created
+        }
     }
 }

@@ -12,6 +12,9 @@ final class Context: Sendable {
     /// Per enrolment: school index (or −1 for a school outside the snapshot) and student index.
     let enrolmentSchool: [Int32]
     let enrolmentStudent: [Int32]
+    /// Per enrolment: the township the student counts in for population figures (户籍乡镇, or
+    /// the school's township for a student registered elsewhere), or −1.
+    let homeTownship: [Int32]
     /// Per student: enrolment indexes ordered by start.
     let periods: [[Int32]]
     /// Per year: the enrolment indexes covering 9月1日.
@@ -62,6 +65,11 @@ final class Context: Sendable {
         }
         enrolmentSchool = es
         enrolmentStudent = est
+        homeTownship = facts.enrolments.indices.map { i -> Int32 in
+            if est[i] >= 0, let h = facts.students[Int(est[i])].hukouTownshipID, let t = ti[h] { return Int32(t) }
+            if es[i] >= 0, let t = ti[facts.schools[Int(es[i])].townshipID] { return Int32(t) }
+            return -1
+        }
         periods = per
         firstYear = facts.years.lowerBound
         lastYear = facts.years.upperBound

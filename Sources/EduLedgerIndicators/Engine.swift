@@ -1,4 +1,5 @@
 import EduLedgerCore
+import Foundation
 
 /// How an indicator is computed. Most are sums of records per unit (so every level comes
 /// out of one pass); the 差异系数 and the 均衡 check are computed from the per-school sums.
@@ -93,11 +94,21 @@ public struct IndicatorEngine: Sendable {
         let wanted = Set(selected.map(\.definition.id))
         var values: [IndicatorValue] = []
         var previous: [Int: [String: [Double?]]] = [:]
-        for year in (years.lowerBound - 1)...years.upperBound {
+        // The years are independent of each other (the change from last year is taken after),
+        // so they are computed in parallel; each result lands in its own slot, and the output
+        // is assembled in year and registry order, so it does not depend on the scheduling.
+        let allYears = Array((years.lowerBound - 1)...years.upperBound)
+        let slots = YearResults(count: allYears.count)
+        let order = needed
+        DispatchQueue.concurrentPerform(iterations: allYears.count) { k in
             var results: [String: (num: [Double], den: [Double]?, value: [Double?])] = [:]
-            for indicator in needed {
-                results[indicator.definition.id] = evaluate(indicator, year: year, results: results)
+            for indicator in order {
+                results[indicator.definition.id] = evaluate(indicator, year: allYears[k], results: results)
             }
+            slots.set(k, results)
+        }
+        for (k, year) in allYears.enumerated() {
+            let results = slots.get(k)
             previous[year] = results.mapValues(\.value)
             guard years.contains(year) else { continue }
             for indicator in selected {
@@ -255,4 +266,17 @@ public struct IndicatorEngine: Sendable {
         var seen = Set<RecordRef>()
         return refs.filter { seen.insert($0).inserted }.sorted()
     }
+}
+
+/// One slot per year for the results computed in parallel. The lock makes the writes from the
+/// worker threads visible to the thread that reads them after `concurrentPerform` returns.
+private final class YearResults: @unchecked Sendable {
+    typealias Results = [String: (num: [Double], den: [Double]?, value: [Double?])]
+    private var slots: [Results]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = [Results](repeating: [:], count: count) }
+
+    func set(_ k: Int, _ r: Results) { lock.lock(); slots[k] = r; lock.unlock() }
+    func get(_ k: Int) -> Results { lock.lock(); defer { lock.unlock() }; return slots[k] }
 }

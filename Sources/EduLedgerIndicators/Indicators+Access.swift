@@ -19,9 +19,8 @@ extension IndicatorRegistry {
             for i in ctx.stock(year) {
                 let e = ctx.enrolments[Int(i)]
                 let s = ctx.student(ofEnrolment: i)
-                let home = s.hukouTownshipID.flatMap { ctx.townshipIndex[$0] }
-                    ?? ctx.townshipIndex[ctx.schools[Int(ctx.enrolmentSchool[Int(i)])].townshipID]
-                guard let ti = home else { continue }
+                let ti = Int(ctx.homeTownship[Int(i)])
+                guard ti >= 0 else { continue }
                 if counts(e, s, ctx.age(s, year)) { t.num(township: ti, ctx.ref(student: i)) }
             }
             for (k, p) in ctx.facts.population.enumerated() where p.year.startYear == year && ages.contains(p.age) {
