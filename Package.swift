@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerIndicators", "OfficeFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -72,6 +72,7 @@ public enum DemoLoader {
             return summary
         }
         progress?.finish()
+        _ = try await DropoutDemo.seed(into: store, on: summary.latestYear.referenceDate)
         return summary
     }
 

@@ -9,7 +9,7 @@ struct SchoolYearCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "school-year", abstract: "学年业务：转学（三级审核）、休学、辍学、复学、年终升级与毕业",
         subcommands: [TransferRequestCommand.self, TransferApproveCommand.self, TransferRefuseCommand.self,
-                      LeaveCommand.self, ReturnCommand.self, YearEndCommand.self, YearEndUndoCommand.self])
+                      LeaveCommand.self, ReturnCommand.self, YearEndCommand.self, YearEndUndoCommand.self, RolloverCommand.self])
 }
 
 /// The operator named on the command line, for the who-and-when of each step.
@@ -201,4 +201,21 @@ func todayInChina() -> CivilDate {
 func parseGrade(_ text: String) throws -> GradeLevel {
     guard let g = GradeLevel(text: text) else { throw ValidationError("年级“\(text)”无效，应为如“一年级”“七年级”“初一”") }
     return g
+}
+
+struct RolloverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rollover",
+                                                    abstract: "开始新学年：各校年终升级办结后，按本学年数量新建起始年级（小班、一年级、七年级、高一）班级")
+    @Option(help: "结束的学年（起始年份，如 2025 表示2025—2026学年）") var year: Int
+    @OptionGroup var who: OperatorOptions
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            try await db.withStore { store in
+                let created = try await RegistryService(store: store).rollOverYear(from: SchoolYear(year), by: who.user)
+                print("\(SchoolYear(year).next.name)已开始：新建起始年级班级\(created.count)个")
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ import SQLKit
 /// Transfer requests and year-end runs, inside the registry transaction, each write with its
 /// audit line in the same session.
 extension SQLRegistryWriter: SchoolYearWriting {
-    private static let transferColumns = [
+    static let transferColumns = [
         "student_id", "from_school_id", "to_school_id", "grade", "class_number", "transfer_date", "reason", "status",
         "requested_by", "requested_at", "sending_by", "sending_at", "bureau_by", "bureau_at", "refused_by", "refused_at",
         "refusal_reason",
@@ -19,7 +19,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
          Column.text(r.refused?.by), Column.text(r.refused?.at), Column.text(r.refusalReason)]
     }
 
-    private static func decodeTransfer(_ row: any SQLRow) throws -> TransferRequest {
+    static func decodeTransfer(_ row: any SQLRow) throws -> TransferRequest {
         let r = RowReader(row: row, table: "transfer_requests")
         func step(_ by: String, _ at: String) throws -> TransferRequest.Step? {
             guard let b = try r.optionalString(by), let a = try r.optionalString(at) else { return nil }
@@ -35,7 +35,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
             refused: try step("refused_by", "refused_at"), refusalReason: try r.optionalString("refusal_reason"))
     }
 
-    private func insertReturningID(_ table: String, _ columns: [String], _ values: [any SQLExpression]) async throws -> Int64 {
+    func insertReturningID(_ table: String, _ columns: [String], _ values: [any SQLExpression]) async throws -> Int64 {
         let head = SQLQueryString("INSERT INTO \(table) (" + columns.joined(separator: ", ") + ") VALUES (")
         let list: SQLQueryString = "\(SQLList(values))"
         guard let id = try await sql.raw(head + list + ") RETURNING id").first(decodingColumn: "id", as: Int64.self) else {
@@ -44,7 +44,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
         return id
     }
 
-    private func updateRow(_ table: String, _ columns: [String], _ values: [any SQLExpression], id: Int64) async throws {
+    func updateRow(_ table: String, _ columns: [String], _ values: [any SQLExpression], id: Int64) async throws {
         let head: String = "UPDATE \(table) SET "
         var q = SQLQueryString(head)
         for (k, (column, value)) in zip(columns, values).enumerated() {
@@ -81,7 +81,7 @@ extension SQLRegistryWriter: SchoolYearWriting {
             + " FROM transfer_requests WHERE student_id = \(bind: studentID.rawValue) ORDER BY id").all().map(Self.decodeTransfer)
     }
 
-    private static let runColumns = ["school_year", "school_id", "closed_json", "opened_json", "confirmed_by", "confirmed_at",
+    static let runColumns = ["school_year", "school_id", "closed_json", "opened_json", "confirmed_by", "confirmed_at",
                                      "undone_by", "undone_at"]
 
     private static func values(_ run: YearEndRun) throws -> [any SQLExpression] {
@@ -106,6 +106,10 @@ extension SQLRegistryWriter: SchoolYearWriting {
     func yearEndRun(id: Int64) async throws -> YearEndRun? {
         guard let row = try await sql.raw(SQLQueryString("SELECT id, " + Self.runColumns.joined(separator: ", "))
             + " FROM year_end_runs WHERE id = \(bind: id)").first() else { return nil }
+        return try Self.decodeRun(row)
+    }
+
+    static func decodeRun(_ row: any SQLRow) throws -> YearEndRun {
         let r = RowReader(row: row, table: "year_end_runs")
         let decoder = JSONDecoder()
         let closedText = try r.string("closed_json")
@@ -127,6 +131,46 @@ extension SQLRegistryWriter: SchoolYearWriting {
         guard let row = rows.first else { throw RegistryError.notFound(kind: "学籍记录", key: id.description) }
         let before = try Tables.Enrolments.decode(RowReader(row: row, table: "enrolments"))
         try await sql.raw("DELETE FROM enrolments WHERE id = \(bind: id.rawValue)").run()
-        try await audit(.update, entity: "enrolment", id: id.rawValue, before: before, after: Enrolment?.none)
+        try await audit(.delete, entity: "enrolment", id: id.rawValue, before: before, after: Enrolment?.none)
+    }
+}
+
+/// Reads of the school-year casework for the pages and the API.
+extension SQLRegistryStore {
+    /// Transfer requests touching the schools (sending or receiving; `nil` = all), newest first.
+    public func transferRequests(schoolIDs: Set<SchoolID>?, openOnly: Bool = false, limit: Int = 200) async throws -> [TransferRequest] {
+        var q = SQLQueryString("SELECT id, " + SQLRegistryWriter.transferColumns.joined(separator: ", ") + " FROM transfer_requests WHERE 1 = 1")
+        if let ids = schoolIDs {
+            let list = ids.map(\.rawValue).sorted()
+            if list.isEmpty { return [] }
+            q += " AND (from_school_id IN (\(binds: list)) OR to_school_id IN (\(binds: list)))"
+        }
+        if openOnly {
+            q += " AND status IN (\(bind: TransferRequest.Status.requested.rawValue), \(bind: TransferRequest.Status.sendingApproved.rawValue))"
+        }
+        q += " ORDER BY id DESC LIMIT \(bind: limit)"
+        return try await database.reader.raw(q).all().map(SQLRegistryWriter.decodeTransfer)
+    }
+
+    public func transferRequest(id: Int64) async throws -> TransferRequest? {
+        try await database.reader.raw(SQLQueryString("SELECT id, " + SQLRegistryWriter.transferColumns.joined(separator: ", "))
+            + " FROM transfer_requests WHERE id = \(bind: id)").first().map(SQLRegistryWriter.decodeTransfer)
+    }
+
+    /// Confirmed year-end runs of the schools (`nil` = all, including district-wide runs), newest first.
+    public func yearEndRuns(schoolIDs: Set<SchoolID>?, limit: Int = 50) async throws -> [YearEndRun] {
+        var q = SQLQueryString("SELECT id, " + SQLRegistryWriter.runColumns.joined(separator: ", ") + " FROM year_end_runs")
+        if let ids = schoolIDs {
+            let list = ids.map(\.rawValue).sorted()
+            if list.isEmpty { return [] }
+            q += " WHERE school_id IN (\(binds: list))"
+        }
+        q += " ORDER BY id DESC LIMIT \(bind: limit)"
+        return try await database.reader.raw(q).all().map(SQLRegistryWriter.decodeRun)
+    }
+
+    public func yearEndRun(id: Int64) async throws -> YearEndRun? {
+        try await database.reader.raw(SQLQueryString("SELECT id, " + SQLRegistryWriter.runColumns.joined(separator: ", "))
+            + " FROM year_end_runs WHERE id = \(bind: id)").first().map(SQLRegistryWriter.decodeRun)
     }
 }

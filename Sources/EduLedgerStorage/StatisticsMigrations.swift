@@ -46,5 +46,30 @@ extension Migrations {
                 confirmed_by TEXT NOT NULL, confirmed_at TEXT NOT NULL, undone_by TEXT, undone_at TEXT)
             """,
         ]),
+        // 控辍保学: cases (suspected → confirmed → outcome) with the responsible people, home
+        // visits, and the submitted reports (schools monthly, the county quarterly).
+        Migration(12, "dropout_control", [
+            """
+            CREATE TABLE dropout_cases (
+                {id}, student_id BIGINT NOT NULL REFERENCES students(id) {deferrable},
+                school_id BIGINT NOT NULL REFERENCES schools(id) {deferrable},
+                grade TEXT NOT NULL, absent_since TEXT NOT NULL, reported_on TEXT NOT NULL, reported_by TEXT NOT NULL,
+                reason TEXT NOT NULL, village_cadre TEXT NOT NULL, class_teacher TEXT NOT NULL, status TEXT NOT NULL,
+                confirmed_on TEXT, outcome TEXT, outcome_on TEXT, outcome_note TEXT)
+            """,
+            "CREATE INDEX dropout_cases_student ON dropout_cases(student_id)",
+            "CREATE INDEX dropout_cases_school ON dropout_cases(school_id)",
+            """
+            CREATE TABLE dropout_visits (
+                {id}, case_id BIGINT NOT NULL REFERENCES dropout_cases(id) {deferrable},
+                visit_date TEXT NOT NULL, visitors TEXT NOT NULL, notes TEXT NOT NULL, recorded_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX dropout_visits_case ON dropout_visits(case_id)",
+            """
+            CREATE TABLE dropout_reports (
+                {id}, kind TEXT NOT NULL, period TEXT NOT NULL, school_id BIGINT REFERENCES schools(id) {deferrable},
+                counts_json TEXT NOT NULL, notes TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL)
+            """,
+        ]),
     ]
 }

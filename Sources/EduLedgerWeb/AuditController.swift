@@ -95,7 +95,7 @@ struct AuditController {
             let href: String? = e.entity == "student" ? "/students/\(e.entityID)" : e.entity == "school" ? "/schools/\(e.entityID)"
                 : e.entity == "staff" ? "/staff/\(e.entityID)" : nil
             return EntryView(id: e.id, at: Self.beijingTime(e.at), actor: e.actor,
-                             action: e.action == .insert ? "新增" : e.action == .update ? "修改" : "批量装载",
+                             action: e.action == .insert ? "新增" : e.action == .update ? "修改" : e.action == .delete ? "删除" : "批量装载",
                              entity: labels[e.entity] ?? e.entity, entityID: e.entityID, changes: changes,
                              hasChanges: !changes.isEmpty, entityHref: href)
         }

@@ -1,7 +1,7 @@
 /// The OpenAPI 3 description of `/api/v1`, written by hand beside `APIController`: every route,
 /// parameter and error shape there is described here. Served at `/api/openapi.json`.
 enum OpenAPIDocument {
-    static let json = #"""
+    static let base = #"""
 {
   "openapi": "3.0.3",
   "info": {
@@ -227,7 +227,7 @@ enum OpenAPIDocument {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Staff"}}, "total": {"type": "integer"},
         "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
       "AuditEntry": {"type": "object", "required": ["id", "at", "actor", "action", "entity", "entityID"], "properties": {
-        "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string", "enum": ["insert", "update", "bulk_load"]},
+        "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string", "enum": ["insert", "update", "bulk_load", "delete"]},
         "entity": {"type": "string"}, "entityID": {"type": "string"}, "before": {"type": "string", "nullable": true}, "after": {"type": "string", "nullable": true}}},
       "AuditList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}, "total": {"type": "integer"},

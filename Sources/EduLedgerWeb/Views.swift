@@ -29,8 +29,11 @@ struct Chrome: Sendable {
         if let user {
             items.append(NavItem(href: "/dashboard", label: "首页", active: active == "dashboard"))
             items.append(NavItem(href: "/schools", label: "学校", active: active == "schools"))
+            items.append(NavItem(href: "/indicators", label: "统计指标", active: active == "indicators"))
             if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
+            if user.may(.manageSchoolYear) { items.append(NavItem(href: "/school-year", label: "学年业务", active: active == "school-year")) }
+            if user.may(.viewStudents) { items.append(NavItem(href: "/dropouts", label: "控辍保学", active: active == "dropouts")) }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
         }
         self.nav = items

@@ -74,6 +74,15 @@ struct RouteRoleMatrixTests {
             Route(path: "/api/v1/staff/\(t1)", expect: scoped(WebWorld.seesPrimary, WebWorld.staffReaders)),
             Route(path: "/api/v1/staff/\(t2)", expect: scoped(WebWorld.seesOther, WebWorld.staffReaders)),
             Route(path: "/api/v1/audit", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/indicators", expect: all),
+            Route(path: "/indicators/balance", expect: all),
+            Route(path: "/indicators/drill?indicator=students.total&unit=school:\(w.otherSchool.code)&year=2025",
+                  expect: scoped(WebWorld.seesOther, nil)),
+            Route(path: "/api/v1/indicators", expect: all),
+            Route(path: "/api/v1/indicators/values?unit=school:\(w.district.primary.code)", expect: scoped(WebWorld.seesPrimary, nil)),
+            Route(path: "/school-year", expect: { WebWorld.schoolYearClerks.contains($0) ? 200 : 403 }),
+            Route(path: "/api/v1/school-year/transfers", expect: { WebWorld.schoolYearClerks.contains($0) ? 200 : 403 }),
+            Route(path: "/dropouts", expect: scoped({ _ in true }, WebWorld.studentReaders)),
         ]
     }
 

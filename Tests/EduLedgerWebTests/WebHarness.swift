@@ -78,6 +78,7 @@ struct WebWorld: Sendable {
     }
     static let studentReaders: Set<Role> = [.leadership, .admin, .basicEducation, .finance, .townshipOfficer, .zoneOfficer, .principal, .registrar]
     static let studentEditors: Set<Role> = [.admin, .basicEducation, .principal, .registrar]
+    static let schoolYearClerks: Set<Role> = [.admin, .basicEducation, .principal, .registrar]
     static let staffReaders: Set<Role> = [.leadership, .admin, .personnel, .supervision, .townshipOfficer, .zoneOfficer, .principal, .inspector]
 }
 
