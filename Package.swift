@@ -65,6 +65,11 @@ let package = Package(
         .target(name: "ReportChecker", dependencies: [], exclude: ["README.md"], swiftSettings: strict),
         // The indicator registry: every rate's definition beside the code that computes it.
         .target(name: "EduLedgerIndicators", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
+        // The annual work report generated from records: template language, figures, HTML and .docx.
+        .target(
+            name: "EduLedgerReports", dependencies: ["EduLedgerCore", "EduLedgerIndicators", "OfficeFormats"],
+            exclude: ["README.md"], resources: [.copy("Resources")], swiftSettings: strict
+        ),
         // Importers and exports: spreadsheets in with row-level validation, statistics and backups out.
         .target(
             name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats"], exclude: ["README.md"],
@@ -74,7 +79,7 @@ let package = Package(
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerIndicators", "EduLedgerReports", "ReportChecker", "OfficeFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -89,7 +94,7 @@ let package = Package(
             name: "EduLedgerCommands",
             dependencies: [
                 "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
-                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport",
+                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport", "EduLedgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -117,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo"], swiftSettings: strict
         ),
+        .testTarget(name: "EduLedgerReportsTests", dependencies: ["EduLedgerReports", "EduLedgerDemo"], swiftSettings: strict),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerWebTests",
