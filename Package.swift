@@ -67,14 +67,14 @@ let package = Package(
         .target(name: "EduLedgerIndicators", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
         // Importers and exports: spreadsheets in with row-level validation, statistics and backups out.
         .target(
-            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats"], exclude: ["README.md"],
+            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats", "ClassAssignment"], exclude: ["README.md"],
             swiftSettings: strict
         ),
         // The web application: bureau, schools and the public in the browser, and the JSON API.
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport",
+                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
