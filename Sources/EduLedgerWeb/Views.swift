@@ -32,6 +32,10 @@ struct Chrome: Sendable {
             if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+            if !ImportsController.kinds(for: user).isEmpty {
+                items.append(NavItem(href: "/imports", label: "数据导入", active: active == "imports"))
+            }
+            if user.may(.exportStatistics) { items.append(NavItem(href: "/exports/statistics", label: "统计表下载", active: false)) }
         }
         self.nav = items
     }
