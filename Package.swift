@@ -115,7 +115,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo"], swiftSettings: strict
+            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo", "ClassAssignment"], swiftSettings: strict
         ),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(
