@@ -108,6 +108,13 @@ public struct Importer: Sendable {
     }
 
     static func readHeader(file: URL, sheet: String, limits: FileLimits) throws(ImportError) -> TableHeader {
+        try withHeader(file: file, sheet: sheet, limits: limits) { _, header in header }
+    }
+
+    /// Opens one sheet, finds its header and hands both to `body` (which reads on); every failure
+    /// becomes an `ImportError` with the reader's Chinese message.
+    static func withHeader<T>(file: URL, sheet: String, limits: FileLimits,
+                              _ body: (inout TableReader, TableHeader) throws -> T) throws(ImportError) -> T {
         var reader: TableReader
         do {
             reader = try TableReader.open(url: file, options: TableReadOptions(limits: limits, sheets: .named(sheet)))
@@ -118,7 +125,7 @@ public struct Importer: Sendable {
             guard let found = try reader.readHeader() else {
                 throw ImportError(code: "import.no_rows", message: "工作表“\(sheet)”是空的：没有表头，也没有数据")
             }
-            return found
+            return try body(&reader, found)
         } catch let error as OfficeFormatError {
             throw ImportError(error)
         } catch let error as ImportError {

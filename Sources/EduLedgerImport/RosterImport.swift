@@ -32,33 +32,16 @@ public enum RosterImport {
             }
             sheetName = first.name
         }
-        var reader: TableReader
-        do {
-            reader = try TableReader.open(url: file, options: TableReadOptions(limits: limits, sheets: .named(sheetName)))
-        } catch {
-            throw ImportError(error)
-        }
-        let header: TableHeader
-        var rows: [[String]] = []
-        do {
-            guard let found = try reader.readHeader() else {
-                throw ImportError(code: "import.no_rows", message: "工作表“\(sheetName)”是空的：没有表头，也没有数据")
-            }
-            header = found
+        let (header, rows) = try Importer.withHeader(file: file, sheet: sheetName, limits: limits) { reader, header in
             // `Roster.parse` numbers rows from 2 (header = row 1); blank rows keep the numbering
             // of the sheet so every message names the row the clerk sees.
-            rows = Array(repeating: [], count: max(0, header.rowNumber - 1))
+            var rows: [[String]] = Array(repeating: [], count: max(0, header.rowNumber - 1))
             while let row = try reader.next(), row.sheet == header.sheet {
                 let index = row.number - 2
                 while rows.count < index { rows.append([]) }
                 rows.append(row.values.map(CellParsing.trim))
             }
-        } catch let error as OfficeFormatError {
-            throw ImportError(error)
-        } catch let error as ImportError {
-            throw error
-        } catch {
-            throw ImportError(code: "import.file", message: "无法读取文件：\(error)")
+            return (header, rows)
         }
         let read = rows.filter { !$0.allSatisfy(\.isEmpty) }.count
         do {
