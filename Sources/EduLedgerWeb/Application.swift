@@ -72,6 +72,8 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(SchoolsController(deps: deps).routes)
     router.addRoutes(StudentsController(deps: deps).routes)
     router.addRoutes(StaffController(deps: deps).routes)
+    router.addRoutes(RegistryEditController(deps: deps).routes)
+    router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(ImportsController(deps: deps).routes)
     router.addRoutes(ExportsController(deps: deps).routes)

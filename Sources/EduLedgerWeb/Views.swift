@@ -32,6 +32,7 @@ struct Chrome: Sendable {
             if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+            if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
             if !ImportsController.kinds(for: user).isEmpty {
                 items.append(NavItem(href: "/imports", label: "数据导入", active: active == "imports"))
             }
