@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage",
+                "EduLedgerCore", "EduLedgerStorage", "ClassAssignment", "OfficeFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport",
+                "EduLedgerWeb", "EduLedgerTestSupport", "ClassAssignment",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -73,7 +73,9 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(StudentsController(deps: deps).routes)
     router.addRoutes(StaffController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
+    router.addRoutes(DrawsController(deps: deps).routes)
     router.addRoutes(APIController(deps: deps).routes, atPath: "/api/v1")
+    router.addRoutes(DrawsAPIController(deps: deps).routes, atPath: "/api/v1")
     router.get("/api/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
