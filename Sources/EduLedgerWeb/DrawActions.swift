@@ -101,6 +101,7 @@ struct DrawActions: Sendable {
 
     /// The flag columns of a roster taken from the registry, in this order.
     static let registryFlags = ["留守", "随迁", "住校", "随班就读", "少数民族"]
+    static let registryColumns = DrawColumns(scores: [], flags: registryFlags, together: nil, apart: ["同名"], pin: nil)
 
     /// Takes the school's enrolled students of the draw's grade and year from the registry as the
     /// roster: a CSV kept byte for byte like an upload, so the same reader, hash and verifier apply.
@@ -112,15 +113,19 @@ struct DrawActions: Sendable {
         guard !csv.rows.isEmpty else {
             throw Self.refuse("draw.roster_empty", "学籍库中本校\(draw.schoolYear.name)\(draw.grade.name)没有在籍学生")
         }
-        let columns = DrawColumns(scores: [], flags: Self.registryFlags, together: nil, apart: ["同名"], pin: nil)
         return try await setRoster(user: user, draw: draw, fileName: "学籍库\(draw.grade.name)名单.csv", data: Data(csv.text.utf8),
-                                   columns: columns, classCount: classCount)
+                                   columns: Self.registryColumns, classCount: classCount)
     }
 
     func registryRosterCSV(_ draw: ClassDraw) async throws -> (text: String, rows: [String]) {
         let page = try await deps.registry.students(StudentQuery(date: day(in: draw.schoolYear), schoolIDs: [draw.schoolID],
                                                                  grade: draw.grade, limit: 5000))
-        let students = page.items.map(\.student).sorted { $0.studentNumber.utf8.lexicographicallyPrecedes($1.studentNumber.utf8) }
+        return Self.registryRosterCSV(page.items.map(\.student))
+    }
+
+    /// The roster CSV of registry students: 学籍号, 姓名, 性别, 成绩 (0), the registry flags, 同名.
+    static func registryRosterCSV(_ list: [EduLedgerCore.Student]) -> (text: String, rows: [String]) {
+        let students = list.sorted { $0.studentNumber.utf8.lexicographicallyPrecedes($1.studentNumber.utf8) }
         var nameCount: [String: Int] = [:]
         for s in students { nameCount[s.name, default: 0] += 1 }
         func field(_ s: String) -> String {
@@ -132,7 +137,7 @@ struct DrawActions: Sendable {
             return ([field(s.studentNumber), field(s.name), s.gender.rawValue, "0"] + flags.map { $0 ? "1" : "0" }
                     + [(nameCount[s.name] ?? 0) > 1 ? field(s.name) : ""]).joined(separator: ",")
         }
-        let header = (["学籍号", "姓名", "性别", "成绩"] + Self.registryFlags + ["同名"]).joined(separator: ",")
+        let header = (["学籍号", "姓名", "性别", "成绩"] + registryFlags + ["同名"]).joined(separator: ",")
         return ((["\u{FEFF}" + header] + rows).joined(separator: "\r\n") + "\r\n", rows)
     }
 
