@@ -448,6 +448,8 @@ struct DrawsController {
         var constraints: String
         var posting: [PostingClass]
         var lateCount: Int
+        /// False for a roster without scores (taken from the registry: 免试入学), whose score columns say nothing.
+        var hasScores: Bool
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -494,7 +496,7 @@ struct DrawsController {
             sdRange: f(r.sdRange, 3), genderMaxDiff: r.genderMaxDiff,
             flagDiffs: flagNames.map { "\($0) 最大差 \(r.flagMaxDiff[$0] ?? 0)" },
             constraints: "同班组 \(together) 个、分开组 \(apart) 个、指定班级 \(pinned) 人；违反约束 \(r.constraintsViolated) 处",
-            posting: posting, lateCount: built.late.count)
+            posting: posting, lateCount: built.late.count, hasScores: r.overall.max > 0)
         return deps.views.render("draw_report", ViewContext(chrome: Chrome(title: "编班均衡报告", user: user, active: "draws"), page: page))
     }
 
