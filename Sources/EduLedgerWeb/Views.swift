@@ -33,6 +33,7 @@ struct Chrome: Sendable {
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
             if user.may(.viewDraws) { items.append(NavItem(href: "/draws", label: "编班", active: active == "draws")) }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+            if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
         }
         self.nav = items
     }
