@@ -233,6 +233,39 @@ struct DrawWebTests {
         }
     }
 
+    @Test("who may look at and run draws (pure policy)")
+    func policy() {
+        #expect(Set(Role.allCases.filter { AccessPolicy.may($0, .runDraws) }) == DrawMatrix.runners)
+        #expect(Set(Role.allCases.filter { AccessPolicy.may($0, .viewDraws) }) == DrawMatrix.viewers)
+        for role in Role.allCases where AccessPolicy.may(role, .runDraws) { #expect(AccessPolicy.may(role, .viewDraws)) }
+    }
+
+    @Test("the demo draw: registry roster, locked, listed for the bureau, and it verifies", arguments: TestBackend.available)
+    func demoDraw(_ backend: TestBackend) async throws {
+        try await withApp(backend) { client, world, db in
+            let admin = ActingUser(login: "test-admin", displayName: "测试管理员")
+            let service = RegistryService(store: SQLRegistryStore(database: db))
+            _ = try await service.addClass(schoolCode: world.district.primary.code, year: SmallDistrict.year, grade: .p1, number: 2, by: admin)
+            for (i, name) in ["周一", "吴二", "郑三", "王四"].enumerated() {
+                _ = try await service.admit(SmallDistrict.student(name: name, birth: CivilDate(year: 2019, month: 5, day: i + 1)!, sequence: 40 + i),
+                                            schoolCode: world.district.primary.code, grade: .p1, classNumber: i % 2 + 1,
+                                            from: SmallDistrict.day, entry: .intake, by: admin)
+            }
+            let id = try #require(try await DrawDemo.create(in: db, today: SmallDistrict.day))
+            #expect(try await DrawDemo.create(in: db, today: SmallDistrict.day) == nil)
+            let draw = try #require(try await SQLDrawStore(database: db).draw(id: id))
+            #expect(draw.state == .locked && draw.schoolID == world.district.primary.id && draw.studentCount == 5)
+            let record = try await Self.get(client, nil, "/public/draws/\(id)/record.json")
+            let published = try JSONDecoder().decode(PublishedDraw.self, from: Data(buffer: record.body))
+            let registrar = try await logIn(client, .registrar)
+            let file = Data(buffer: try await Self.get(client, registrar, "/draws/\(id)/roster").body)
+            let roster = try RosterFile.read(data: file, fileName: "r.csv", columns: published.columns, classCount: 2)
+            #expect(DrawVerifier.verify(record: published.record, roster: roster) == .match)
+            let overview = try await Self.get(client, try await logIn(client, .leadership), "/draws/overview?year=2025")
+            #expect(overview.text.contains("已锁定（不调）") && overview.text.contains("1 / "))
+        }
+    }
+
     @Test("JSON API: the whole draw, with the same refusals", arguments: TestBackend.available)
     func api(_ backend: TestBackend) async throws {
         try await withApp(backend) { client, world, _ in
