@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport", "ClassAssignment",
+                "EduLedgerWeb", "EduLedgerTestSupport", "ClassAssignment", "OfficeFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -5,6 +5,7 @@ import EduLedgerTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import OfficeFormats
 import Testing
 @testable import EduLedgerWeb
 
@@ -263,6 +264,35 @@ struct DrawWebTests {
             #expect(DrawVerifier.verify(record: published.record, roster: roster) == .match)
             let overview = try await Self.get(client, try await logIn(client, .leadership), "/draws/overview?year=2025")
             #expect(overview.text.contains("已锁定（不调）") && overview.text.contains("1 / "))
+        }
+    }
+
+    @Test("an .xlsx roster reads like the same .csv: the same hash", arguments: TestBackend.available)
+    func xlsxUpload(_ backend: TestBackend) async throws {
+        try await withApp(backend) { client, world, db in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("draw-xlsx-" + UUID().uuidString)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let url = dir.appendingPathComponent("名单.xlsx")
+            var writer = try XLSXWriter(url: url)
+            try writer.addSheet("新生")
+            let lines = Self.rosterCSV.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            try writer.writeHeader(lines[0])
+            for line in lines.dropFirst() {
+                try writer.writeRow(line.enumerated().map { $0.offset == 3 ? .number(Double($0.element) ?? -1) : .text($0.element) })
+            }
+            try writer.finish()
+            let registrar = try await logIn(client, .registrar)
+            let id = try await Self.create(client, registrar, school: world.district.primary.id)
+            let r = try await Self.post(client, registrar, "/draws/\(id)/roster", [
+                ("rosterBase64", try Data(contentsOf: url).base64EncodedString()), ("rosterName", "名单.xlsx"), ("classCount", "3"),
+                ("flags", "留守"), ("together", "双胞胎"), ("apart", "同名")])
+            #expect(r.status.code == 303, "\(r.text.prefix(400))")
+            let csvHash = try RosterFile.read(data: Data(Self.rosterCSV.utf8), fileName: "x.csv", columns: Self.columns, classCount: 3).rosterHash
+            let stored = try #require(try await SQLDrawStore(database: db).draw(id: id))
+            #expect(stored.rosterHash == csvHash)
+            #expect(stored.rosterFileName == "名单.xlsx")
+            #expect(stored.studentCount == 24)
         }
     }
 
