@@ -107,7 +107,14 @@ struct DrawsAPIController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewDraws)
-        let year = request.query("year").flatMap(Int.init).map(SchoolYear.init)
+        var year: SchoolYear?
+        if let raw = request.uri.queryParameters.get("year") {
+            guard let n = Int(String(raw)), (2000...2100).contains(n) else {
+                throw AppError.badRequest(code: "request.invalid_query", message: "学年 year 须为 2000 到 2100 之间的整数",
+                                          fields: [FieldError(field: "year", message: "应为 2000 到 2100 之间的整数")])
+            }
+            year = SchoolYear(n)
+        }
         var items: [DrawDTO] = []
         for d in try await actions.store.draws(schoolIDs: user.readable, year: year) { items.append(try await dto(d, detail: false)) }
         return JSONResponse.make(APIController.ListDTO(items: items, total: items.count, offset: 0, limit: items.count))
