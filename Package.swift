@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport", "ClassAssignment", "OfficeFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport",
+                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport", "ClassAssignment", "OfficeFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -166,6 +166,10 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case importStatistics
     /// Download the statistics workbook in the superior bureau's layout.
     case exportStatistics
+    /// Class draws (电脑随机编班) of schools in scope: roster hash, seed, balance report, posting list.
+    case viewDraws
+    /// Create, publish, seed, run, lock a school's class draw and place late enrolees.
+    case runDraws
 }
 
 /// Errors of the account rules, in Chinese.
@@ -256,6 +260,21 @@ public enum AccessPolicy {
             return [.admin, .basicEducation].contains(role)
         case .exportStatistics:
             return role.scopeKind == .district
+        case .viewDraws:
+            // Whoever answers for fair class placement: the bureau's registry keepers and
+            // leadership, supervision and inspectors, the township/zone, the school leadership.
+            switch role {
+            case .leadership, .admin, .basicEducation, .supervision, .inspector, .townshipOfficer, .zoneOfficer, .principal, .registrar:
+                return true
+            default:
+                return false
+            }
+        case .runDraws:
+            // Only the school runs its own draw (and the administrator, for support).
+            switch role {
+            case .admin, .principal, .registrar: return true
+            default: return false
+            }
         }
     }
 

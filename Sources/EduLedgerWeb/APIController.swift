@@ -34,7 +34,7 @@ struct APIController {
     static func allowedMethods(path: String) -> [String]? {
         guard path.hasPrefix("/api/v1/") else { return nil }
         let parts = path.dropFirst("/api/v1/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for (pattern, methods) in methodsByPattern where pattern.count == parts.count {
+        for (pattern, methods) in methodsByPattern + DrawsAPIController.methodsByPattern where pattern.count == parts.count {
             if zip(pattern, parts).allSatisfy({ $0 == "*" ? !$1.isEmpty : $0 == $1 }) { return methods + ["HEAD"] }
         }
         return nil

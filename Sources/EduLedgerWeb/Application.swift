@@ -77,7 +77,9 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(ImportsController(deps: deps).routes)
     router.addRoutes(ExportsController(deps: deps).routes)
+    router.addRoutes(DrawsController(deps: deps).routes)
     router.addRoutes(APIController(deps: deps).routes, atPath: "/api/v1")
+    router.addRoutes(DrawsAPIController(deps: deps).routes, atPath: "/api/v1")
     router.get("/api/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))

@@ -31,6 +31,7 @@ struct Chrome: Sendable {
             items.append(NavItem(href: "/schools", label: "学校", active: active == "schools"))
             if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
+            if user.may(.viewDraws) { items.append(NavItem(href: "/draws", label: "编班", active: active == "draws")) }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
             if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
             if !ImportsController.kinds(for: user).isEmpty {

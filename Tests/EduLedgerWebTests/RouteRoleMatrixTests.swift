@@ -101,8 +101,8 @@ struct RouteRoleMatrixTests {
 
     @Test("every route, every role, and anonymous", arguments: TestBackend.available)
     func matrix(_ backend: TestBackend) async throws {
-        try await withApp(backend) { client, world, _ in
-            let routes = Self.routes(world)
+        try await withApp(backend) { client, world, db in
+            let routes = Self.routes(world) + (try await DrawMatrix.routes(world, db))
             // Public pages for everyone.
             for path in ["/", "/login", "/static/app.css", "/static/app.js", "/api/openapi.json"] {
                 let r = try await client.execute(uri: path, method: .get)
