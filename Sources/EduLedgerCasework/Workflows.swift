@@ -57,8 +57,9 @@ public enum CaseWorkflows {
         }
     }
 
-    static let ratings = ["满意", "基本满意", "不满意"]
-    static let bureauSections: [Role] = [.office, .basicEducation, .personnel, .finance, .safety, .supervision,
+    public static let ratings = ["满意", "基本满意", "不满意"]
+    /// The bureau sections a case can be assigned to.
+    public static let bureauSections: [Role] = [.office, .basicEducation, .personnel, .finance, .safety, .supervision,
                                          .petitions, .licensing, .research]
 
     /// 信访: received → assigned to a section → investigated → replied → rated → closed;

@@ -1,3 +1,4 @@
+import EduLedgerCasework
 import EduLedgerCore
 import Foundation
 import Hummingbird
@@ -31,6 +32,9 @@ struct Chrome: Sendable {
             items.append(NavItem(href: "/schools", label: "学校", active: active == "schools"))
             if user.may(.viewStudents) { items.append(NavItem(href: "/students", label: "学生", active: active == "students")) }
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
+            if CaseAccess.visibility(role: user.account.role, scope: user.account.scope, readable: user.readable).seesAny {
+                items.append(NavItem(href: "/cases", label: "案件办理", active: active == "cases"))
+            }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
         }
         self.nav = items

@@ -297,7 +297,8 @@ struct WebBehaviourTests {
         let object = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         let paths = try #require(object?["paths"] as? [String: Any])
         #expect(Set(paths.keys) == ["/api/v1/me", "/api/v1/schools", "/api/v1/schools/{id}", "/api/v1/students",
-                                    "/api/v1/students/{id}", "/api/v1/staff", "/api/v1/staff/{id}", "/api/v1/audit"])
+                                    "/api/v1/students/{id}", "/api/v1/staff", "/api/v1/staff/{id}", "/api/v1/audit",
+                                    "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/steps"])
         #expect(object?["openapi"] as? String == "3.0.3")
     }
 
