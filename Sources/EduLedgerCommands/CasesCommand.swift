@@ -1,6 +1,7 @@
 import ArgumentParser
 import EduLedgerCasework
 import EduLedgerCore
+import EduLedgerDemo
 import EduLedgerStorage
 import Foundation
 
@@ -233,6 +234,35 @@ struct CasesCommand: AsyncParsableCommand {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Stores the demo year's casework (`DemoCasework.plan`) through the case store, so every case
+/// goes through the engine's checks and has its steps and audit lines like any other.
+enum DemoCaseworkLoader {
+    /// Loads the plan for calendar year `year` as of 11月20日 of that year; does nothing when the
+    /// shipped calendar does not cover the year. Returns the number of cases stored.
+    @discardableResult
+    static func load(seed: UInt64, year: Int, database: Database) async throws -> Int {
+        let calendar = try WorkingDayCalendar.shipped()
+        guard calendar.covers(year: year), let asOf = CivilDate(year: year, month: 11, day: 20) else { return 0 }
+        let store = SQLCaseStore(database: database, engine: CaseEngine(calendar: calendar))
+        let schools = try await SQLRegistryStore(database: database).schools(SchoolFilter())
+        let plan = try DemoCasework.plan(seed: seed, year: year, schools: schools, calendar: calendar, asOf: asOf)
+        var campaignIDs: [Int64] = []
+        for c in plan.campaigns { campaignIDs.append(try await store.createCampaign(c).id) }
+        let ids = campaignIDs
+        return try await store.write { w in
+            for script in plan.scripts {
+                let o = script.opening
+                let c = try await w.open(kind: script.kind, title: script.title, fields: o.fields, attachments: o.attachments, by: o.actor,
+                                         on: o.date, campaignID: script.campaign.map { ids[$0] })
+                for s in script.steps {
+                    _ = try await w.take(s.action, caseID: c.id, by: s.actor, fields: s.fields, attachments: s.attachments, on: s.date)
+                }
+            }
+            return plan.scripts.count
         }
     }
 }
