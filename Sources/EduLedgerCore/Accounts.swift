@@ -148,6 +148,14 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case viewStaff
     /// The audit log.
     case viewAudit
+    /// Correct a school's descriptive fields (name, address, zone, …).
+    case editSchools
+    /// Open classes and assign their 班主任.
+    case editClasses
+    /// Correct staff records.
+    case editStaff
+    /// Create accounts, reset passwords, disable accounts.
+    case manageAccounts
 }
 
 /// Errors of the account rules, in Chinese.
@@ -212,6 +220,22 @@ public enum AccessPolicy {
                 return false
             }
         case .viewAudit:
+            return role == .admin
+        case .editSchools:
+            // The schools' register is kept by 基础教育股; the administrator corrects anything.
+            return role == .admin || role == .basicEducation
+        case .editClasses:
+            switch role {
+            case .admin, .basicEducation, .principal, .registrar: return true
+            default: return false
+            }
+        case .editStaff:
+            // 人事股 keeps the staff register; a principal corrects their own school's.
+            switch role {
+            case .admin, .personnel, .principal: return true
+            default: return false
+            }
+        case .manageAccounts:
             return role == .admin
         }
     }

@@ -76,6 +76,8 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(SchoolsController(deps: deps).routes)
     router.addRoutes(StudentsController(deps: deps).routes)
     router.addRoutes(StaffController(deps: deps).routes)
+    router.addRoutes(RegistryEditController(deps: deps).routes)
+    router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(CasesController(deps: deps).routes)
     router.addRoutes(APIController(deps: deps).routes, atPath: "/api/v1")

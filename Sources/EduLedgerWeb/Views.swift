@@ -36,6 +36,7 @@ struct Chrome: Sendable {
                 items.append(NavItem(href: "/cases", label: "案件办理", active: active == "cases"))
             }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+            if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
         }
         self.nav = items
     }

@@ -42,8 +42,24 @@ struct RouteRoleMatrixTests {
                 return WebWorld.studentEditors.contains(role) ? 200 : 403
             }
         }
+        // The new edit forms refuse a role that may never edit first (403), then a record outside scope (404).
+        let editing: (Set<Role>, @escaping @Sendable (Role) -> Bool) -> @Sendable (Role) -> Int = { editors, sees in
+            { role in editors.contains(role) ? (sees(role) ? 200 : 404) : 403 }
+        }
         return [
             Route(path: "/dashboard", expect: all),
+            Route(path: "/schools/\(p)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesPrimary)),
+            Route(path: "/schools/\(o)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesOther)),
+            Route(path: "/schools/\(p)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
+            Route(path: "/schools/\(o)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesOther)),
+            Route(path: "/classes/\(c1)/edit", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
+            Route(path: "/classes/\(c2)/edit", expect: editing(WebWorld.classEditors, WebWorld.seesOther)),
+            Route(path: "/staff/\(t1)/edit", expect: editing(WebWorld.staffEditors, WebWorld.seesPrimary)),
+            Route(path: "/staff/\(t2)/edit", expect: editing(WebWorld.staffEditors, WebWorld.seesOther)),
+            Route(path: "/accounts", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/new", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/1", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/999999", expect: { $0 == .admin ? 404 : 403 }),
             Route(path: "/schools", expect: all),
             Route(path: "/schools/\(p)", expect: scoped(WebWorld.seesPrimary, nil)),
             Route(path: "/schools/\(o)", expect: scoped(WebWorld.seesOther, nil)),
