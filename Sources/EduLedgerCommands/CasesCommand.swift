@@ -70,8 +70,13 @@ struct CasesCommand: AsyncParsableCommand {
         return CivilDate(year: c.year ?? 2025, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     }
 
-    static func store(_ registry: SQLRegistryStore) throws -> SQLCaseStore {
-        SQLCaseStore(database: registry.database, engine: CaseEngine(calendar: try WorkingDayCalendar.shipped()))
+    /// Runs `body` with the registry and the case store on the chosen database, reporting errors in Chinese.
+    static func withCases(_ db: DatabaseOptions, _ body: (SQLRegistryStore, SQLCaseStore) async throws -> Void) async throws {
+        try await reportingErrors {
+            try await db.withStore { registry in
+                try await body(registry, SQLCaseStore(database: registry.database, engine: CaseEngine(calendar: try WorkingDayCalendar.shipped())))
+            }
+        }
     }
 
     static func find(_ key: String, in store: SQLCaseStore) async throws -> CaseRecord {
@@ -111,18 +116,15 @@ struct CasesCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await db.withStore { registry in
-                    let store = try CasesCommand.store(registry)
-                    let k = try kind.map { k in
-                        guard let v = CaseKind(rawValue: k) else { throw ValidationError("没有类别“\(k)”") }
-                        return v
-                    }
-                    let today = try date.map { try parseDate($0, field: "日期") } ?? CasesCommand.today()
-                    let page = try await store.cases(CaseQuery(kinds: k.map { [$0] }, openOnly: open, limit: max(1, limit)))
-                    let rows = page.items.map { Row($0, engine: store.engine, today: today) }
-                    if json { try printJSON(rows) } else { CasesCommand.printRows(rows, total: page.total) }
+            try await CasesCommand.withCases(db) { registry, store in
+                let k = try kind.map { k in
+                    guard let v = CaseKind(rawValue: k) else { throw ValidationError("没有类别“\(k)”") }
+                    return v
                 }
+                let today = try date.map { try parseDate($0, field: "日期") } ?? CasesCommand.today()
+                let page = try await store.cases(CaseQuery(kinds: k.map { [$0] }, openOnly: open, limit: max(1, limit)))
+                let rows = page.items.map { Row($0, engine: store.engine, today: today) }
+                if json { try printJSON(rows) } else { CasesCommand.printRows(rows, total: page.total) }
             }
         }
     }
@@ -134,27 +136,24 @@ struct CasesCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await db.withStore { registry in
-                    let store = try CasesCommand.store(registry)
-                    let c = try await CasesCommand.find(key, in: store)
-                    let steps = try await store.steps(caseID: c.id)
-                    if json {
-                        struct Output: Encodable { var `case`: CaseRecord; var steps: [CaseStep] }
-                        try printJSON(Output(case: c, steps: steps))
-                        return
-                    }
-                    let flow = store.engine.workflow(c.kind)
-                    print("\(c.kind.title) \(c.number)：\(c.title)")
-                    print("状态：\(flow.stateTitle(c.state))\(c.escalated ? "（已督办）" : "")　承办：\(c.section?.title ?? "—")　登记：\(c.receivedOn)")
-                    print("期限：\(c.dueOn?.description ?? "—") \(c.dueLabel ?? "")　\(store.engine.status(c, today: CasesCommand.today()).chinese)")
-                    for k in c.fields.keys.sorted() { print("  \(k)：\(c.fields[k] ?? "")") }
-                    print("办理过程：")
-                    for s in steps {
-                        print("  \(s.sequence). \(s.on) \(s.actionTitle) → \(flow.stateTitle(s.toState))（\(s.actor.displayName)）")
-                        for k in s.fields.keys.sorted() { print("       \(k)：\(s.fields[k] ?? "")") }
-                        for a in s.attachments { print("       附件：\(a.name) \(a.size)字节 SHA-256 \(a.sha256)") }
-                    }
+            try await CasesCommand.withCases(db) { registry, store in
+                let c = try await CasesCommand.find(key, in: store)
+                let steps = try await store.steps(caseID: c.id)
+                if json {
+                    struct Output: Encodable { var `case`: CaseRecord; var steps: [CaseStep] }
+                    try printJSON(Output(case: c, steps: steps))
+                    return
+                }
+                let flow = store.engine.workflow(c.kind)
+                print("\(c.kind.title) \(c.number)：\(c.title)")
+                print("状态：\(flow.stateTitle(c.state))\(c.escalated ? "（已督办）" : "")　承办：\(c.section?.title ?? "—")　登记：\(c.receivedOn)")
+                print("期限：\(c.dueOn?.description ?? "—") \(c.dueLabel ?? "")　\(store.engine.status(c, today: CasesCommand.today()).chinese)")
+                for k in c.fields.keys.sorted() { print("  \(k)：\(c.fields[k] ?? "")") }
+                print("办理过程：")
+                for s in steps {
+                    print("  \(s.sequence). \(s.on) \(s.actionTitle) → \(flow.stateTitle(s.toState))（\(s.actor.displayName)）")
+                    for k in s.fields.keys.sorted() { print("       \(k)：\(s.fields[k] ?? "")") }
+                    for a in s.attachments { print("       附件：\(a.name) \(a.size)字节 SHA-256 \(a.sha256)") }
                 }
             }
         }
@@ -170,14 +169,11 @@ struct CasesCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await db.withStore { registry in
-                    guard let k = CaseKind(rawValue: kind) else { throw ValidationError("没有类别“\(kind)”") }
-                    let store = try CasesCommand.store(registry)
-                    let c = try await store.open(kind: k, title: title, fields: try input.parsedFields(), attachments: try input.files(),
-                                                 by: try await actor.actor(registry), on: try actor.day())
-                    if json { try printJSON(c) } else { print("已登记 \(c.kind.title) \(c.number)；期限 \(c.dueOn?.description ?? "无")") }
-                }
+            try await CasesCommand.withCases(db) { registry, store in
+                guard let k = CaseKind(rawValue: kind) else { throw ValidationError("没有类别“\(kind)”") }
+                let c = try await store.open(kind: k, title: title, fields: try input.parsedFields(), attachments: try input.files(),
+                                             by: try await actor.actor(registry), on: try actor.day())
+                if json { try printJSON(c) } else { print("已登记 \(c.kind.title) \(c.number)；期限 \(c.dueOn?.description ?? "无")") }
             }
         }
     }
@@ -192,15 +188,12 @@ struct CasesCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await db.withStore { registry in
-                    let store = try CasesCommand.store(registry)
-                    let c = try await CasesCommand.find(key, in: store)
-                    let next = try await store.take(action, caseID: c.id, by: try await actor.actor(registry), fields: try input.parsedFields(),
-                                                    attachments: try input.files(), on: try actor.day(), expectedVersion: c.version)
-                    if json { try printJSON(next) } else {
-                        print("\(next.number)：\(store.engine.workflow(next.kind).stateTitle(next.state))；期限 \(next.dueOn?.description ?? "无")")
-                    }
+            try await CasesCommand.withCases(db) { registry, store in
+                let c = try await CasesCommand.find(key, in: store)
+                let next = try await store.take(action, caseID: c.id, by: try await actor.actor(registry), fields: try input.parsedFields(),
+                                                attachments: try input.files(), on: try actor.day(), expectedVersion: c.version)
+                if json { try printJSON(next) } else {
+                    print("\(next.number)：\(store.engine.workflow(next.kind).stateTitle(next.state))；期限 \(next.dueOn?.description ?? "无")")
                 }
             }
         }
@@ -214,24 +207,21 @@ struct CasesCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await db.withStore { registry in
-                    let store = try CasesCommand.store(registry)
-                    let today = try date.map { try parseDate($0, field: "日期") } ?? CasesCommand.today()
-                    var escalated: [CaseStep] = []
-                    if escalate { escalated = try await store.escalateOverdue(today: today) }
-                    let soon = (try? store.engine.calendar.date(CaseEngine.dueSoonWorkingDays, workingDaysAfter: today)) ?? today.adding(days: 5)
-                    let page = try await store.cases(CaseQuery(dueBy: soon, limit: 100_000))
-                    let rows = page.items.map { Row($0, engine: store.engine, today: today) }
-                    if json {
-                        struct Output: Encodable { var date: String; var overdue: [Row]; var dueSoon: [Row]; var escalatedSteps: Int }
-                        try printJSON(Output(date: today.description, overdue: rows.filter(\.overdue), dueSoon: rows.filter { !$0.overdue },
-                                             escalatedSteps: escalated.count))
-                    } else {
-                        print("\(today.chinese)：已超期\(rows.filter(\.overdue).count)件，即将到期\(rows.filter { !$0.overdue }.count)件"
-                              + (escalate ? "；本次记录督办\(escalated.count)件" : ""))
-                        CasesCommand.printRows(rows, total: rows.count)
-                    }
+            try await CasesCommand.withCases(db) { registry, store in
+                let today = try date.map { try parseDate($0, field: "日期") } ?? CasesCommand.today()
+                var escalated: [CaseStep] = []
+                if escalate { escalated = try await store.escalateOverdue(today: today) }
+                let soon = (try? store.engine.calendar.date(CaseEngine.dueSoonWorkingDays, workingDaysAfter: today)) ?? today.adding(days: 5)
+                let page = try await store.cases(CaseQuery(dueBy: soon, limit: 100_000))
+                let rows = page.items.map { Row($0, engine: store.engine, today: today) }
+                if json {
+                    struct Output: Encodable { var date: String; var overdue: [Row]; var dueSoon: [Row]; var escalatedSteps: Int }
+                    try printJSON(Output(date: today.description, overdue: rows.filter(\.overdue), dueSoon: rows.filter { !$0.overdue },
+                                         escalatedSteps: escalated.count))
+                } else {
+                    print("\(today.chinese)：已超期\(rows.filter(\.overdue).count)件，即将到期\(rows.filter { !$0.overdue }.count)件"
+                          + (escalate ? "；本次记录督办\(escalated.count)件" : ""))
+                    CasesCommand.printRows(rows, total: rows.count)
                 }
             }
         }

@@ -479,12 +479,21 @@ struct CasesController {
 
     @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (_, v) = try Self.requireCasework(context)
-        let kind = request.query("kind").flatMap(CaseKind.init(rawValue:))
-        let limit = request.queryInt("limit", default: 100, range: 1...1000)
-        let offset = request.queryInt("offset", default: 0, range: 0...10_000_000)
-        let overdue = request.query("overdue") == "1"
-        let result = try await deps.cases.cases(CaseQuery(kinds: kind.map { [$0] }, visibility: v, state: request.query("state"),
-                                                          openOnly: request.query("open") == "1",
+        let kind = try APIController.enumParameter(request, "kind", CaseKind.self)
+        let (offset, limit) = try APIController.paging(request, maxLimit: 1000)
+        func flag(_ name: String) throws -> Bool {
+            guard let s = APIController.strictQuery(request, name) else { return false }
+            guard s == "1" else {
+                throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: name, message: "只能为1")])
+            }
+            return true
+        }
+        let state = APIController.strictQuery(request, "state")
+        if let state, state.isEmpty || state.count > 40 {
+            throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: "state", message: "状态无效")])
+        }
+        let overdue = try flag("overdue")
+        let result = try await deps.cases.cases(CaseQuery(kinds: kind.map { [$0] }, visibility: v, state: state, openOnly: try flag("open"),
                                                           dueBy: overdue ? deps.today.adding(days: -1) : nil,
                                                           offset: offset, limit: limit))
         return JSONResponse.make(APIController.ListDTO(items: result.items.map(dto), total: result.total, offset: offset, limit: limit))
