@@ -69,14 +69,14 @@ let package = Package(
         .target(name: "EduLedgerIndicators", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
         // Importers and exports: spreadsheets in with row-level validation, statistics and backups out.
         .target(
-            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats"], exclude: ["README.md"],
+            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats", "ClassAssignment"], exclude: ["README.md"],
             swiftSettings: strict
         ),
         // The web application: bureau, schools and the public in the browser, and the JSON API.
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage", "EduLedgerCasework", "EduLedgerIndicators",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport", "EduLedgerCasework",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -118,13 +118,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo"], swiftSettings: strict
+            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo", "ClassAssignment"], swiftSettings: strict
         ),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerCasework",
+                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport", "EduLedgerCasework",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

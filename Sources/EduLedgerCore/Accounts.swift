@@ -156,6 +156,16 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case editStaff
     /// Create accounts, reset passwords, disable accounts.
     case manageAccounts
+    /// Import students from a spreadsheet (a school's registrar into their own school only).
+    case importStudents
+    /// Import staff from a spreadsheet.
+    case importStaff
+    /// Import or update schools from a spreadsheet.
+    case importSchools
+    /// Import yearly statistics: school-age population and school resources.
+    case importStatistics
+    /// Download the statistics workbook in the superior bureau's layout.
+    case exportStatistics
 }
 
 /// Errors of the account rules, in Chinese.
@@ -237,6 +247,15 @@ public enum AccessPolicy {
             }
         case .manageAccounts:
             return role == .admin
+        // Imports write many records at once: only the sections that keep those records.
+        case .importStudents:
+            return [.admin, .basicEducation, .registrar].contains(role)
+        case .importStaff:
+            return [.admin, .personnel].contains(role)
+        case .importSchools, .importStatistics:
+            return [.admin, .basicEducation].contains(role)
+        case .exportStatistics:
+            return role.scopeKind == .district
         }
     }
 

@@ -80,6 +80,8 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(CasesController(deps: deps).routes)
+    router.addRoutes(ImportsController(deps: deps).routes)
+    router.addRoutes(ExportsController(deps: deps).routes)
     router.addRoutes(APIController(deps: deps).routes, atPath: "/api/v1")
     router.addRoutes(CasesController(deps: deps).apiRoutes, atPath: "/api/v1")
     router.get("/api/openapi.json") { _, _ in

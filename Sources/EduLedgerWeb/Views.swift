@@ -37,6 +37,10 @@ struct Chrome: Sendable {
             }
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
             if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
+            if !ImportsController.kinds(for: user).isEmpty {
+                items.append(NavItem(href: "/imports", label: "数据导入", active: active == "imports"))
+            }
+            if user.may(.exportStatistics) { items.append(NavItem(href: "/exports/statistics", label: "统计表下载", active: false)) }
         }
         self.nav = items
     }
