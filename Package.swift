@@ -31,11 +31,13 @@ let package = Package(
     targets: [
         // Pure domain: types, rules, repository protocols. No I/O, no dependencies.
         .target(name: "EduLedgerCore", exclude: ["README.md"], resources: [.copy("Calendars")], swiftSettings: strict),
+        // The case engine: casework workflows with statutory deadlines (pure, no I/O).
+        .target(name: "EduLedgerCasework", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
         // SQL storage on SQLKit, running on SQLite (embedded default) and PostgreSQL (server).
         .target(
             name: "EduLedgerStorage",
             dependencies: [
-                "EduLedgerCore",
+                "EduLedgerCore", "EduLedgerCasework",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -51,7 +53,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Deterministic demo district generator (pure; writes through the domain's bulk-load protocol).
-        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore", "EduLedgerCasework"], exclude: ["README.md"], swiftSettings: strict),
         // Balanced random class assignment (电脑随机编班): engine and verifiable draw record.
         .target(
             name: "ClassAssignment",
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport", "ClassAssignment", "OfficeFormats",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport", "ClassAssignment", "OfficeFormats", "EduLedgerCasework",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -89,7 +91,7 @@ let package = Package(
             name: "EduLedgerCommands",
             dependencies: [
                 "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
-                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport",
+                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport", "EduLedgerCasework",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,9 +106,10 @@ let package = Package(
         .testTarget(name: "EduLedgerCoreTests", dependencies: ["EduLedgerCore"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerStorageTests",
-            dependencies: ["EduLedgerStorage", "EduLedgerTestSupport", "EduLedgerDemo"],
+            dependencies: ["EduLedgerStorage", "EduLedgerTestSupport", "EduLedgerDemo", "EduLedgerCasework"],
             swiftSettings: strict
         ),
+        .testTarget(name: "EduLedgerCaseworkTests", dependencies: ["EduLedgerCasework"], swiftSettings: strict),
         .testTarget(name: "EduLedgerDemoTests", dependencies: ["EduLedgerDemo"], swiftSettings: strict),
         .testTarget(name: "ClassAssignmentTests", dependencies: ["ClassAssignment"], swiftSettings: strict),
         .testTarget(name: "OfficeFormatsTests", dependencies: ["OfficeFormats"], swiftSettings: strict),
@@ -121,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport", "ClassAssignment", "OfficeFormats",
+                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport", "ClassAssignment", "OfficeFormats", "EduLedgerCasework",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

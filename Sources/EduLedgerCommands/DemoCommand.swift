@@ -75,6 +75,10 @@ public enum DemoLoader {
             return summary
         }
         progress?.finish()
+        // The demo year's casework (信访, 建议提案, 排查隐患, 许可, 违规), in its own transaction.
+        if let sql = store as? SQLRegistryStore {
+            try await DemoCaseworkLoader.load(seed: seed, year: generator.latestYear.startYear, database: sql.database)
+        }
         return summary
     }
 

@@ -28,6 +28,7 @@ struct APIController {
     static let methodsByPattern: [(pattern: [String], methods: [String])] = [
         (["me"], ["GET"]), (["schools"], ["GET"]), (["schools", "*"], ["GET"]), (["students"], ["GET"]),
         (["students", "*"], ["GET", "PATCH"]), (["staff"], ["GET"]), (["staff", "*"], ["GET"]), (["audit"], ["GET"]),
+        (["cases"], ["GET", "POST"]), (["cases", "*"], ["GET"]), (["cases", "*", "steps"], ["POST"]),
     ]
 
     /// The methods allowed on an `/api/v1/…` path, or `nil` when no route has that path.

@@ -12,6 +12,67 @@ enum OpenAPIDocument {
   "servers": [{"url": "/"}],
   "security": [{"session": []}],
   "paths": {
+    "/api/v1/cases": {
+      "get": {
+        "operationId": "listCases", "summary": "本人可见的案件（信访、建议提案、安全隐患、行政许可、年检、违规）",
+        "parameters": [
+          {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["petition", "deputyProposal", "cppccProposal", "hazard", "licence", "annualInspection", "violation"]}},
+          {"name": "state", "in": "query", "schema": {"type": "string"}},
+          {"name": "open", "in": "query", "description": "1 = 只列未办结", "schema": {"type": "string", "enum": ["1"]}},
+          {"name": "overdue", "in": "query", "description": "1 = 只列已超期", "schema": {"type": "string", "enum": ["1"]}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+        ],
+        "responses": {
+          "200": {"description": "案件列表（items 为案件，含 deadlineStatus 期限状态）", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"}
+        }
+      },
+      "post": {
+        "operationId": "createCase", "summary": "登记新案件（须 X-CSRF-Token）；fields 为登记步骤的字段，attachments 为 {name, contentType, base64}",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind"], "properties": {
+          "kind": {"type": "string"}, "title": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+          "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "contentType", "base64"], "properties": {
+            "name": {"type": "string"}, "contentType": {"type": "string"}, "base64": {"type": "string"}}}}}}}}},
+        "responses": {
+          "201": {"description": "案件、办理过程和当前可办理的步骤", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "422": {"$ref": "#/components/responses/Unprocessable"}
+        }
+      }
+    },
+    "/api/v1/cases/{id}": {
+      "get": {
+        "operationId": "getCase", "summary": "案件详情、办理过程（含附件的名称、大小、SHA-256）和本人当前可办理的步骤",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "responses": {
+          "200": {"description": "案件", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/cases/{id}/steps": {
+      "post": {
+        "operationId": "takeCaseStep", "summary": "办理一个步骤（须 X-CSRF-Token）；version 为所见案件版本，过期则拒绝；角色、状态、必填项或附件不符时返回 422 并说明原因",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {
+          "action": {"type": "string"}, "version": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+          "attachments": {"type": "array", "items": {"type": "object"}}}}}}},
+        "responses": {
+          "200": {"description": "办理后的案件", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "422": {"$ref": "#/components/responses/Unprocessable"}
+        }
+      }
+    },
     "/api/v1/me": {
       "get": {
         "operationId": "getMe", "summary": "当前用户、角色、权限和 CSRF 令牌",

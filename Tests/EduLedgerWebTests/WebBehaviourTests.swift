@@ -301,7 +301,8 @@ struct WebBehaviourTests {
                                     "/api/v1/draws", "/api/v1/draws/{id}", "/api/v1/draws/{id}/record", "/api/v1/draws/{id}/report",
                                     "/api/v1/draws/{id}/roster", "/api/v1/draws/{id}/publish", "/api/v1/draws/{id}/seed-parts",
                                     "/api/v1/draws/{id}/seed", "/api/v1/draws/{id}/assign", "/api/v1/draws/{id}/lock",
-                                    "/api/v1/draws/{id}/lottery/labels", "/api/v1/draws/{id}/lottery/teachers", "/api/v1/draws/{id}/late"])
+                                    "/api/v1/draws/{id}/lottery/labels", "/api/v1/draws/{id}/lottery/teachers", "/api/v1/draws/{id}/late",
+                                    "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/steps"])
         #expect(object?["openapi"] as? String == "3.0.3")
     }
 
