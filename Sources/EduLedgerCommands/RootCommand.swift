@@ -10,6 +10,7 @@ public struct EduLedgerCommand: AsyncParsableCommand {
             SchoolsCommand.self, StudentsCommand.self, StaffCommand.self, ReportCommand.self,
             ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self, ImportCommand.self, TemplateCommand.self,
             ExportCommand.self, BackupCommand.self, RestoreCommand.self, IndicatorsCommand.self, SchoolYearCommand.self,
+            CasesCommand.self,
         ]
     )
     public init() {}

@@ -94,6 +94,11 @@ final class Tally {
         if township >= 0 { add(map.ofTownship[township], numerator: false, ref, weight) }
     }
 
+    /// Adds to the district's numerator only (a case that belongs to no school, such as a petition).
+    func num(district ref: RecordRef, _ weight: Double = 1) { add([0], numerator: true, ref, weight) }
+
+    func den(district ref: RecordRef, _ weight: Double = 1) { add([0], numerator: false, ref, weight) }
+
     private func add(_ units: [Int32], numerator isNumerator: Bool, _ ref: RecordRef, _ weight: Double) {
         for u in units {
             if isNumerator { numerator[Int(u)] += weight } else { denominator[Int(u)] += weight }
