@@ -110,7 +110,7 @@ struct Evaluation {
     private func aggregate(_ d: IndicatorDefinition, _ place: ReportingUnit, _ span: [Int], sum: Bool)
         -> (value: Double?, numerator: Double?, denominator: Double?)? {
         guard let last = span.last else { return nil }
-        let summed = span.count > 1 && (sum || d.reference == .flow)
+        let summed = span.count > 1 && (sum || d.reference == .flow || d.reference == .calendarYear)
         guard summed else {
             guard let v = value(d.id, place, last) else { return nil }
             return (v.value, v.numerator, v.denominator)
@@ -237,6 +237,8 @@ struct Evaluation {
         switch d.reference {
         case .flow:
             return summed ? "\(first - 1)年9月1日至\(last)年8月31日（\(span.count)个学年合计）" : "\(last - 1)年9月1日至\(last)年8月31日"
+        case .calendarYear:
+            return span.count > 1 ? "\(first)年1月1日至\(last)年12月31日（\(span.count)年合计）" : "\(last)年1月1日至12月31日"
         case .stock, .population: return "\(last)年9月1日"
         case .cohort: return "\(last)年9月1日（队列追踪）"
         }

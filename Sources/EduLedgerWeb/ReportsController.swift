@@ -372,6 +372,8 @@ struct ReportsController {
                 case .schoolClass: return RecordLink(label: generator.engine.describe(ref), href: "/classes/\(ref.id)")
                 case .school, .resources: return RecordLink(label: generator.engine.describe(ref), href: "/schools/\(ref.id)")
                 case .population: return RecordLink(label: generator.engine.describe(ref), href: nil)
+                // The case page applies the casework access rules itself.
+                case .casework: return RecordLink(label: generator.engine.describe(ref), href: "/cases/\(ref.id)")
                 }
             }
         }
