@@ -31,11 +31,13 @@ let package = Package(
     targets: [
         // Pure domain: types, rules, repository protocols. No I/O, no dependencies.
         .target(name: "EduLedgerCore", exclude: ["README.md"], resources: [.copy("Calendars")], swiftSettings: strict),
+        // The case engine: casework workflows with statutory deadlines (pure, no I/O).
+        .target(name: "EduLedgerCasework", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
         // SQL storage on SQLKit, running on SQLite (embedded default) and PostgreSQL (server).
         .target(
             name: "EduLedgerStorage",
             dependencies: [
-                "EduLedgerCore",
+                "EduLedgerCore", "EduLedgerCasework",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -51,7 +53,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Deterministic demo district generator (pure; writes through the domain's bulk-load protocol).
-        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "EduLedgerDemo", dependencies: ["EduLedgerCore", "EduLedgerCasework"], exclude: ["README.md"], swiftSettings: strict),
         // Balanced random class assignment (电脑随机编班): engine and verifiable draw record.
         .target(
             name: "ClassAssignment",
@@ -65,16 +67,22 @@ let package = Package(
         .target(name: "ReportChecker", dependencies: [], exclude: ["README.md"], swiftSettings: strict),
         // The indicator registry: every rate's definition beside the code that computes it.
         .target(name: "EduLedgerIndicators", dependencies: ["EduLedgerCore"], exclude: ["README.md"], swiftSettings: strict),
+        // The annual work report generated from records: template language, figures, HTML and .docx.
+        .target(
+            name: "EduLedgerReports", dependencies: ["EduLedgerCore", "EduLedgerIndicators", "OfficeFormats"],
+            exclude: ["README.md"], resources: [.copy("Resources")], swiftSettings: strict
+        ),
         // Importers and exports: spreadsheets in with row-level validation, statistics and backups out.
         .target(
-            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats"], exclude: ["README.md"],
+            name: "EduLedgerImport", dependencies: ["EduLedgerCore", "OfficeFormats", "ClassAssignment"], exclude: ["README.md"],
             swiftSettings: strict
         ),
         // The web application: bureau, schools and the public in the browser, and the JSON API.
         .target(
             name: "EduLedgerWeb",
             dependencies: [
-                "EduLedgerCore", "EduLedgerStorage", "EduLedgerIndicators", "OfficeFormats",
+                "EduLedgerCore", "EduLedgerStorage", "EduLedgerImport", "ClassAssignment", "OfficeFormats", "EduLedgerCasework",
+                "EduLedgerIndicators", "EduLedgerReports", "ReportChecker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -89,7 +97,7 @@ let package = Package(
             name: "EduLedgerCommands",
             dependencies: [
                 "EduLedgerCore", "EduLedgerStorage", "EduLedgerDemo", "ClassAssignment", "OfficeFormats",
-                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport",
+                "ReportChecker", "EduLedgerWeb", "EduLedgerIndicators", "EduLedgerImport", "EduLedgerCasework", "EduLedgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,9 +112,10 @@ let package = Package(
         .testTarget(name: "EduLedgerCoreTests", dependencies: ["EduLedgerCore"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerStorageTests",
-            dependencies: ["EduLedgerStorage", "EduLedgerTestSupport", "EduLedgerDemo"],
+            dependencies: ["EduLedgerStorage", "EduLedgerTestSupport", "EduLedgerDemo", "EduLedgerCasework"],
             swiftSettings: strict
         ),
+        .testTarget(name: "EduLedgerCaseworkTests", dependencies: ["EduLedgerCasework"], swiftSettings: strict),
         .testTarget(name: "EduLedgerDemoTests", dependencies: ["EduLedgerDemo"], swiftSettings: strict),
         .testTarget(name: "ClassAssignmentTests", dependencies: ["ClassAssignment"], swiftSettings: strict),
         .testTarget(name: "OfficeFormatsTests", dependencies: ["OfficeFormats"], swiftSettings: strict),
@@ -115,13 +124,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo"], swiftSettings: strict
+            name: "EduLedgerImportTests", dependencies: ["EduLedgerImport", "EduLedgerTestSupport", "EduLedgerDemo", "ClassAssignment"], swiftSettings: strict
         ),
+        .testTarget(name: "EduLedgerReportsTests", dependencies: ["EduLedgerReports", "EduLedgerDemo"], swiftSettings: strict),
         .testTarget(name: "ReportCheckerTests", dependencies: ["ReportChecker"], swiftSettings: strict),
         .testTarget(
             name: "EduLedgerWebTests",
             dependencies: [
-                "EduLedgerWeb", "EduLedgerTestSupport",
+                "EduLedgerWeb", "EduLedgerTestSupport", "EduLedgerImport", "ClassAssignment", "OfficeFormats", "EduLedgerCasework",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

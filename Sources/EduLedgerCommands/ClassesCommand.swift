@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClassAssignment
+import EduLedgerWeb
 import Foundation
-import OfficeFormats
 
 /// `eduledger classes assign|roster-hash` and `eduledger verify-draw`: the public class draw
 /// (电脑随机编班) from the command line, so scripts and auditors can run and check it.
@@ -133,49 +133,12 @@ struct VerifyDrawCommand: AsyncParsableCommand {
     }
 }
 
-/// The column choices of a draw, as published with its record.
-struct DrawColumns: Codable, Hashable {
-    var scores: [String]
-    var flags: [String]
-    var together: String?
-    var apart: [String]
-    var pin: String?
-}
-
-/// The file `classes assign --record` writes and `verify-draw` reads.
-struct PublishedDraw: Codable {
-    var columns: DrawColumns
-    var record: DrawRecord
-}
-
 enum ClassDraw {
-    /// Reads the first sheet (or the CSV), finds the header, and keeps spreadsheet row numbers
-    /// so that every problem names the row a clerk sees.
+    /// Reads the roster through the shared reader of the web draw, so the CLI and the browser
+    /// read a file identically.
     static func readRoster(_ path: String, columns: DrawColumns, classCount: Int?) throws -> Roster {
-        let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("找不到名单文件“\(path)”") }
-        let rows: [TableRow]
-        do { rows = try TableReader.readAll(url: url, options: TableReadOptions(sheets: .firstVisible)) } catch {
-            throw ValidationError(error.message)
-        }
-        guard let (header, index) = TableHeader.detect(in: rows) else {
-            throw ValidationError("名单文件“\(url.lastPathComponent)”没有表头行")
-        }
-        // rows[i] of the parser is spreadsheet row i + 2: title rows above the header become blank rows.
-        var table: [[String]] = []
-        let last = rows.last?.number ?? header.rowNumber
-        var byNumber: [Int: [String]] = [:]
-        for row in rows[(index + 1)...] { byNumber[row.number] = row.values }
-        if last >= 2 {
-            for n in 2...last { table.append(n > header.rowNumber ? (byNumber[n] ?? []) : []) }
-        }
-        do {
-            return try Roster.parse(header: header.names, rows: table, source: url.lastPathComponent,
-                                    options: RosterColumns(scoreColumns: columns.scores, flagColumns: columns.flags,
-                                                           togetherColumn: columns.together, apartColumns: columns.apart,
-                                                           pinColumn: columns.pin, classCount: classCount))
-        } catch {
-            throw ValidationError(String(describing: error))
+        do { return try RosterFile.read(path: path, columns: columns, classCount: classCount) } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -188,9 +151,4 @@ enum ClassDraw {
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
-}
-
-/// The release recorded in draw records and reports.
-public enum EduLedgerVersion {
-    public static let current = "0.1.0"
 }

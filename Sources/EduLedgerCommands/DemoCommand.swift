@@ -41,11 +41,14 @@ struct DemoCommand: AsyncParsableCommand {
                 let summary = try await DemoLoader.load(seed: seed, scale: scale, into: store,
                                                         progress: ProgressBar(title: "装载演示数据"))
                 let accounts = try await DemoAccounts.create(in: store.database)
+                // One finished class draw, so the bureau's draw overview is not empty (after the digest).
+                let drawID = try await DrawDemo.create(in: store.database, today: WebConfig(database: store.database).currentDate)
                 if json {
                     try printJSON(summary)
                 } else {
                     DemoLoader.printSummary(summary, location: db.location)
                     DemoLoader.printAccounts(accounts)
+                    if let drawID { print("演示编班：已完成并锁定一次一年级电脑随机编班，公开核验页 /public/draws/\(drawID)") }
                 }
             }
         }
@@ -73,6 +76,10 @@ public enum DemoLoader {
         }
         progress?.finish()
         _ = try await DropoutDemo.seed(into: store, on: summary.latestYear.referenceDate)
+        // The demo year's casework (信访, 建议提案, 排查隐患, 许可, 违规), in its own transaction.
+        if let sql = store as? SQLRegistryStore {
+            try await DemoCaseworkLoader.load(seed: seed, year: generator.latestYear.startYear, database: sql.database)
+        }
         return summary
     }
 

@@ -11,10 +11,11 @@ extension ImportMode: ExpressibleByArgument {}
 /// and writes the valid rows in one transaction (or none, in all-or-nothing mode).
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "从 .xlsx/.csv 导入学校、学生或教职工（逐行校验，全部问题一次列出）",
+        commandName: "import", abstract: "从 .xlsx/.csv 导入学校、学生、教职工、适龄人口或办学条件（逐行校验，全部问题一次列出）",
         discussion: "退出码：0 全部导入；1 文件无法导入；2 有行未通过校验（问题清单见输出）。")
 
-    @Argument(help: "类别：students（学生）、schools（学校）、staff（教职工）") var kind: ImportKind
+    @Argument(help: "类别：students（学生）、schools（学校）、staff（教职工）、population（适龄人口）、resources（办学条件）")
+    var kind: ImportKind
     @Argument(help: "文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GB18030）") var file: String
     @Option(help: "本校导入：只接受该学校标识码的记录（表中可不填学校标识码）") var school: String?
     @Option(help: "all-or-nothing（有任何问题即全部不导入，默认）或 valid-rows（只导入有效行）") var mode: ImportMode = .allOrNothing
@@ -24,6 +25,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "更新导入：学籍号（教职工号、学校标识码）已存在的行更新该记录，并记入审计日志") var update = false
     @Flag(help: "只校验，不写入数据库") var dryRun = false
     @Flag(help: "以 JSON 输出导入报告") var json = false
+    @Flag(help: "在标准错误输出显示进度和剩余时间（终端中默认显示）") var progress = false
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -50,16 +52,15 @@ extension ImportCommand {
     /// Validates (and unless refused, commits) the file; writes the rejected rows and annotated copy.
     func importFile() async throws -> ImportReport {
         let url = URL(fileURLWithPath: file)
-        let bar = ProgressBar(title: "校验\(kind.chineseName)数据")
+        let bar = ImportProgressLine(title: "校验\(kind.chineseName)数据", forced: progress)
         var options = ImportOptions(mode: mode, allowUpdates: update, dryRun: dryRun, schoolCode: school, sheet: sheet)
-        if !json {
-            let progress: @Sendable (UInt64, UInt64) -> Void = { done, total in bar.update(done: Int(done), total: Int(total)) }
-            options.progress = progress
+        if bar.enabled {
+            options.progress = { done, total in bar.update(done: done, total: total) }
         }
         let report: ImportReport = try await db.withStore { store in
             try await Importer(store: store).run(kind, file: url, options: options)
         }
-        if !json { bar.finish() }
+        bar.finish()
         if let rejected, report.rejectedRows > 0 {
             try ImportAnnotation.writeRejectedRows(source: url, report: report, to: URL(fileURLWithPath: rejected))
         }
@@ -73,7 +74,7 @@ extension ImportCommand {
 /// `eduledger template students|schools|staff FILE`: the import template workbook.
 struct TemplateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "template", abstract: "生成导入模板（.xlsx，含示例行和填写说明）")
-    @Argument(help: "类别：students、schools、staff") var kind: ImportKind
+    @Argument(help: "类别：students、schools、staff、population、resources") var kind: ImportKind
     @Argument(help: "输出文件 .xlsx") var file: String
 
     func run() async throws {
@@ -176,5 +177,50 @@ struct RestoreCommand: AsyncParsableCommand {
                 throw error
             }
         }
+    }
+}
+
+/// The import's progress on stderr: percentage of the file read, rows-independent (bytes), and the
+/// time left at the rate so far. Shown on a terminal, or always with `--progress` (then one line
+/// per update, so a log file or a pipe gets readable lines).
+final class ImportProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    private let title: String
+    private let isTerminal: Bool
+    private let lock = NSLock()
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(title: String, forced: Bool) {
+        self.title = title
+        isTerminal = isatty(STDERR_FILENO) != 0
+        enabled = forced || isTerminal
+    }
+
+    func update(done: UInt64, total: UInt64) {
+        guard enabled, total > 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= (isTerminal ? 0.1 : 1) || done >= total else { return }
+        lastDraw = now
+        drawn = true
+        let line = Self.line(title: title, done: done, total: total, elapsed: now.timeIntervalSince(started))
+        FileHandle.standardError.write(Data((isTerminal ? "\r" + line + " " : line + "\n").utf8))
+    }
+
+    /// `校验学生数据 [██████░░░░] 60%  已用12秒，剩余约8秒`
+    static func line(title: String, done: UInt64, total: UInt64, elapsed: Double) -> String {
+        let fraction = min(1, Double(done) / Double(max(total, 1)))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let eta = fraction > 0.01 ? "剩余约\(Int((elapsed / fraction - elapsed).rounded()))秒" : "正在估算剩余时间"
+        return "\(title) \(bar) \(Int(fraction * 100))%  已用\(Int(elapsed))秒，\(eta)"
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if enabled && isTerminal && drawn { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

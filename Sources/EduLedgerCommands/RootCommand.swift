@@ -11,6 +11,7 @@ public struct EduLedgerCommand: AsyncParsableCommand {
             ClassesCommand.self, VerifyDrawCommand.self, ServeCommand.self, ImportCommand.self, TemplateCommand.self,
             ExportCommand.self, BackupCommand.self, RestoreCommand.self, IndicatorsCommand.self, SchoolYearCommand.self,
             DropoutsCommand.self,
+            CasesCommand.self,
         ]
     )
     public init() {}

@@ -70,6 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
                                                     progress: ProgressBar(title: "装载演示数据"))
             Self.say(String(describing: summary))
             loadedDemo = true
+            // One finished class draw, so the bureau's draw overview is not empty.
+            if let drawID = try await DrawDemo.create(in: database, today: WebConfig(database: database).currentDate) {
+                Self.say("演示编班：已完成并锁定一次一年级电脑随机编班，公开核验页 /public/draws/\(drawID)")
+            }
         }
         let existing = try await SQLAccountStore(database: database).accounts()
         guard loadedDemo || demoMode || existing.contains(where: \.isDemo) else {

@@ -153,6 +153,28 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case manageSchoolYear
     /// The 控辍保学 ledger: report suspected dropouts, record home visits and outcomes.
     case manageDropouts
+    /// Correct a school's descriptive fields (name, address, zone, …).
+    case editSchools
+    /// Open classes and assign their 班主任.
+    case editClasses
+    /// Correct staff records.
+    case editStaff
+    /// Create accounts, reset passwords, disable accounts.
+    case manageAccounts
+    /// Import students from a spreadsheet (a school's registrar into their own school only).
+    case importStudents
+    /// Import staff from a spreadsheet.
+    case importStaff
+    /// Import or update schools from a spreadsheet.
+    case importSchools
+    /// Import yearly statistics: school-age population and school resources.
+    case importStatistics
+    /// Download the statistics workbook in the superior bureau's layout.
+    case exportStatistics
+    /// Class draws (电脑随机编班) of schools in scope: roster hash, seed, balance report, posting list.
+    case viewDraws
+    /// Create, publish, seed, run, lock a school's class draw and place late enrolees.
+    case runDraws
 }
 
 /// Errors of the account rules, in Chinese.
@@ -218,9 +240,44 @@ public enum AccessPolicy {
             }
         case .viewAudit:
             return role == .admin
-        case .manageSchoolYear:
+        case .editSchools:
+            // The schools' register is kept by 基础教育股; the administrator corrects anything.
+            return role == .admin || role == .basicEducation
+        case .editClasses, .manageSchoolYear:
             switch role {
             case .admin, .basicEducation, .principal, .registrar: return true
+            default: return false
+            }
+        case .editStaff:
+            // 人事股 keeps the staff register; a principal corrects their own school's.
+            switch role {
+            case .admin, .personnel, .principal: return true
+            default: return false
+            }
+        case .manageAccounts:
+            return role == .admin
+        // Imports write many records at once: only the sections that keep those records.
+        case .importStudents:
+            return [.admin, .basicEducation, .registrar].contains(role)
+        case .importStaff:
+            return [.admin, .personnel].contains(role)
+        case .importSchools, .importStatistics:
+            return [.admin, .basicEducation].contains(role)
+        case .exportStatistics:
+            return role.scopeKind == .district
+        case .viewDraws:
+            // Whoever answers for fair class placement: the bureau's registry keepers and
+            // leadership, supervision and inspectors, the township/zone, the school leadership.
+            switch role {
+            case .leadership, .admin, .basicEducation, .supervision, .inspector, .townshipOfficer, .zoneOfficer, .principal, .registrar:
+                return true
+            default:
+                return false
+            }
+        case .runDraws:
+            // Only the school runs its own draw (and the administrator, for support).
+            switch role {
+            case .admin, .principal, .registrar: return true
             default: return false
             }
         case .manageDropouts:

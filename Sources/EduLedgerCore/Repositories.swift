@@ -158,6 +158,7 @@ public protocol RegistryWriting: RegistryReading {
     func insert(_ school: School) async throws -> School
     func update(_ school: School) async throws
     func insert(_ schoolClass: SchoolClass) async throws -> SchoolClass
+    func update(_ schoolClass: SchoolClass) async throws
     func insert(_ student: Student) async throws -> Student
     func update(_ student: Student) async throws
     func insert(_ enrolment: Enrolment) async throws -> Enrolment

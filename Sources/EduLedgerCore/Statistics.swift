@@ -127,6 +127,9 @@ public struct IndicatorFacts: Sendable {
     public var resources: [SchoolResources]
     /// The school years the snapshot covers (each 9月1日 in it is a reference date).
     public var years: ClosedRange<Int>
+    /// Casework (信访, 建议提案, 安全隐患, 行政许可, 违规) received in the calendar years of `years`,
+    /// for the casework indicators; empty when the caller did not load it.
+    public var cases: [CaseFact] = []
 
     public init(district: District? = nil, townships: [Township] = [], zones: [SchoolZone] = [], schools: [School] = [],
                 classes: [SchoolClass] = [], students: [StudentFact] = [], enrolments: [Enrolment] = [],

@@ -3,15 +3,24 @@ import EduLedgerCore
 /// What a file holds. Each kind has its columns, its template and its validator.
 public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable {
     case schools, students, staff
+    /// 适龄人口: school-age population by single year of age, gender and township, per school year.
+    case population
+    /// 办学条件: a school's building areas, equipment value, books and multimedia rooms, per school year.
+    case resources
 
-    /// 学校 / 学生 / 教职工
+    /// 学校 / 学生 / 教职工 / 适龄人口 / 办学条件
     public var chineseName: String {
         switch self {
         case .schools: return "学校"
         case .students: return "学生"
         case .staff: return "教职工"
+        case .population: return "适龄人口"
+        case .resources: return "办学条件"
         }
     }
+
+    /// Kinds that carry yearly statistics figures (replaced per key, not records with a history).
+    public var isStatistics: Bool { self == .population || self == .resources }
 
     /// The data sheet's name in the template; a workbook with a sheet of this name is read from it.
     public var sheetName: String { chineseName + "信息" }
@@ -21,6 +30,8 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .schools: return ImportField.schoolFields
         case .students: return ImportField.studentFields
         case .staff: return ImportField.staffFields
+        case .population: return ImportField.populationFields
+        case .resources: return ImportField.resourceFields
         }
     }
 
@@ -30,6 +41,8 @@ public enum ImportKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .schools: return "schoolCode"
         case .students: return "studentNumber"
         case .staff: return "staffNumber"
+        case .population: return "age"
+        case .resources: return "schoolCode"
         }
     }
 }
@@ -164,5 +177,39 @@ public struct ImportField: Sendable, Hashable {
         ImportField("opened", "开办日期", aliases: ["建校日期", "建校时间", "opened"], required: true, example: "2025-09-01",
                     note: ""),
         ImportField("campuses", "校区", aliases: ["campuses"], example: "", note: "多个校区用顿号分隔"),
+    ]
+
+    static let schoolYearNote = "学年的起始年份，如2025（即2025—2026学年，以2025年9月1日为统计基准日）；也可写2025-2026、2025学年"
+
+    static let populationFields: [ImportField] = [
+        ImportField("year", "学年", aliases: ["统计学年", "年度", "school year", "year"], required: true, example: "2025",
+                    note: schoolYearNote),
+        ImportField("township", "乡镇", aliases: ["乡镇（街道）", "户籍所在乡镇", "所属乡镇", "乡镇代码", "township"], required: true,
+                    example: "东城街道", note: "户籍所在的本区乡镇（街道）的代码或名称"),
+        ImportField("age", "年龄", aliases: ["周岁", "年龄（周岁）", "age"], required: true, example: "6",
+                    note: "当年9月1日的周岁，0至25"),
+        ImportField("gender", "性别", aliases: ["gender", "sex"], required: true, example: "男", note: "男/女（也可填1/2）",
+                    choices: ["男", "女"]),
+        ImportField("count", "人数", aliases: ["适龄人口", "适龄人口数", "户籍人口数", "count", "persons"], required: true,
+                    example: "312", note: "公安户籍登记的该年龄、该性别的儿童人数"),
+        ImportField("disabledCount", "其中残疾儿童", aliases: ["残疾儿童少年", "残疾人数", "其中残疾", "disabled"], example: "2",
+                    note: "持残疾证的人数（残联数据），不填为0，不能大于人数"),
+    ]
+
+    static let resourceFields: [ImportField] = [
+        ImportField("year", "学年", aliases: ["统计学年", "年度", "school year", "year"], required: true, example: "2025",
+                    note: schoolYearNote),
+        ImportField("schoolCode", "学校标识码", aliases: ["学校代码", "学校编码", "学校识别码", "school code"], required: true,
+                    example: "2143110201", note: "10位学校标识码；学校账号导入时可不填，默认为本校"),
+        ImportField("schoolName", "学校名称", aliases: ["学校", "school", "school name"], example: "东城第一小学", note: "仅供核对"),
+        ImportField("teachingArea", "教学及辅助用房面积", aliases: ["教学及辅助用房面积（平方米）", "教学辅助用房面积", "teaching area"],
+                    required: true, example: "5200.5", note: "平方米，可有小数"),
+        ImportField("sportsArea", "体育运动场馆面积", aliases: ["体育运动场馆面积（平方米）", "运动场馆面积", "sports area"], required: true,
+                    example: "8000", note: "平方米，可有小数"),
+        ImportField("equipmentValue", "教学仪器设备值", aliases: ["教学仪器设备值（元）", "仪器设备值", "equipment value"], required: true,
+                    example: "1250000.00", note: "元，最多两位小数；以万元填写时请在数字后写“万元”"),
+        ImportField("books", "图书", aliases: ["图书（册）", "图书册数", "藏书", "books"], required: true, example: "32000", note: "册"),
+        ImportField("multimediaClassrooms", "网络多媒体教室", aliases: ["网络多媒体教室（间）", "多媒体教室", "multimedia classrooms"],
+                    required: true, example: "24", note: "间"),
     ]
 }

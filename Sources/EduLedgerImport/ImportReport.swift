@@ -90,3 +90,30 @@ public struct ImportError: UserFacingError, Equatable {
         message = error.message
     }
 }
+
+/// A file's header as matched against a kind's fields, for the mapping step.
+public struct ImportHeaderCheck: Sendable, Codable, Hashable {
+    public struct Match: Sendable, Codable, Hashable {
+        /// Field key.
+        public var field: String
+        /// The field's Chinese title.
+        public var title: String
+        /// The file's header for it.
+        public var column: String
+    }
+    public var sheet: String
+    public var headerRow: Int
+    /// The file's non-empty headers, left to right.
+    public var columns: [String]
+    public var matched: [Match]
+    /// Headers that match no field.
+    public var unrecognised: [String]
+    /// Keys of required fields without a column.
+    public var missingRequired: [String]
+
+    /// Whether a person should map columns before the import: a required field has no column,
+    /// or a header was not recognised while some field is still without a column.
+    public func needsMapping(_ kind: ImportKind) -> Bool {
+        !missingRequired.isEmpty || (!unrecognised.isEmpty && matched.count < kind.fields.count)
+    }
+}

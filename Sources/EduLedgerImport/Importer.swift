@@ -18,6 +18,9 @@ public struct ImportOptions: Sendable {
     public var user: ActingUser
     /// Called with (bytes done, bytes in total) while the file is read, for a progress bar with ETA.
     public var progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?
+    /// Field key → header of the file, chosen by a person for headers the importer did not
+    /// recognise (the mapping step); overrides the automatic match for those fields.
+    public var columnMapping: [String: String] = [:]
 
     /// Files above 200 MB are refused before reading (a 150 000-row workbook is about 10 MB).
     public static let defaultLimits = FileLimits(maxFileBytes: 200 * 1_048_576)
@@ -77,6 +80,58 @@ public struct Importer: Sendable {
             }
             var v = try await SchoolValidator.load(store: store, allowUpdates: options.allowUpdates)
             return try await run(kind, file: file, options: options, validator: &v)
+        case .population:
+            if restrict != nil {
+                throw ImportError(code: "import.population_scope", message: "适龄人口数据只能由教育局导入，学校账号不能导入")
+            }
+            var v = try await PopulationValidator.load(store: store)
+            return try await run(kind, file: file, options: options, validator: &v)
+        case .resources:
+            var v = try await ResourceValidator.load(store: store, restrict: restrict)
+            return try await run(kind, file: file, options: options, validator: &v)
+        }
+    }
+
+    /// The header of a file and how it matches the kind's fields, without reading the data rows:
+    /// what the mapping step shows when a column is not recognised.
+    public static func checkHeader(_ kind: ImportKind, file: URL, options: ImportOptions = ImportOptions()) throws(ImportError)
+        -> ImportHeaderCheck {
+        let sheetName = try chooseSheet(kind, file: file, options: options)
+        let header = try readHeader(file: file, sheet: sheetName, limits: options.limits)
+        let map = try ColumnMap(header: header, kind: kind, mapping: options.columnMapping)
+        let optionalWhenScoped: Set<String> = options.schoolCode == nil ? [] : ["schoolCode"]
+        let missing = kind.fields.filter { $0.required && map.columns[$0.key] == nil && !optionalWhenScoped.contains($0.key) }
+        return ImportHeaderCheck(
+            sheet: header.sheet, headerRow: header.rowNumber, columns: header.names.filter { !$0.isEmpty },
+            matched: kind.fields.compactMap { f in map.columns[f.key].map { ImportHeaderCheck.Match(field: f.key, title: f.title, column: header.names[$0]) } },
+            unrecognised: map.ignored, missingRequired: missing.map(\.key))
+    }
+
+    static func readHeader(file: URL, sheet: String, limits: FileLimits) throws(ImportError) -> TableHeader {
+        try withHeader(file: file, sheet: sheet, limits: limits) { _, header in header }
+    }
+
+    /// Opens one sheet, finds its header and hands both to `body` (which reads on); every failure
+    /// becomes an `ImportError` with the reader's Chinese message.
+    static func withHeader<T>(file: URL, sheet: String, limits: FileLimits,
+                              _ body: (inout TableReader, TableHeader) throws -> T) throws(ImportError) -> T {
+        var reader: TableReader
+        do {
+            reader = try TableReader.open(url: file, options: TableReadOptions(limits: limits, sheets: .named(sheet)))
+        } catch {
+            throw ImportError(error)
+        }
+        do {
+            guard let found = try reader.readHeader() else {
+                throw ImportError(code: "import.no_rows", message: "工作表“\(sheet)”是空的：没有表头，也没有数据")
+            }
+            return try body(&reader, found)
+        } catch let error as OfficeFormatError {
+            throw ImportError(error)
+        } catch let error as ImportError {
+            throw error
+        } catch {
+            throw ImportError(code: "import.file", message: "无法读取文件：\(error)")
         }
     }
 
@@ -110,7 +165,7 @@ public struct Importer: Sendable {
         } catch let error as OfficeFormatError {
             throw ImportError(error)
         }
-        let map = try ColumnMap(header: header, kind: kind)
+        let map = try ColumnMap(header: header, kind: kind, mapping: options.columnMapping)
         if map.columns.isEmpty {
             let expected = kind.fields.filter(\.required).map(\.title).joined(separator: "、")
             throw ImportError(code: "import.no_header",

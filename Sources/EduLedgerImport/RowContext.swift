@@ -10,16 +10,37 @@ struct ColumnMap: Sendable {
 
     /// Matches headers to the kind's fields by title or alias, ignoring case, blanks, a "*" marking a
     /// required column and a bracketed hint such as "出生日期（YYYY-MM-DD）".
-    init(header: TableHeader, kind: ImportKind) throws(ImportError) {
+    ///
+    /// `mapping` (field key → header text of the file) is what a person chose in the mapping step
+    /// for headers the importer did not recognise; it takes precedence over the automatic match.
+    init(header: TableHeader, kind: ImportKind, mapping: [String: String] = [:]) throws(ImportError) {
         self.header = header
         var byName: [String: String] = [:]
         for field in kind.fields {
             for name in [field.title, field.key] + field.aliases { byName[Self.normalise(name)] = field.key }
         }
+        var chosen: [Int: String] = [:]
+        for (key, name) in mapping.sorted(by: { $0.key < $1.key }) where !name.isEmpty {
+            guard let field = kind.fields.first(where: { $0.key == key }) else {
+                throw ImportError(code: "import.mapping.unknown_field", message: "\(kind.chineseName)信息没有“\(key)”这一项，无法对应")
+            }
+            guard let index = header.names.firstIndex(of: TableHeader.clean(name)) else {
+                throw ImportError(code: "import.mapping.unknown_column",
+                                  message: "工作表“\(header.sheet)”的表头中没有“\(name)”列，无法对应到“\(field.title)”")
+            }
+            if let other = chosen[index] {
+                let otherTitle = kind.fields.first { $0.key == other }?.title ?? other
+                throw ImportError(code: "import.mapping.duplicate",
+                                  message: "“\(name)”列不能同时对应“\(otherTitle)”和“\(field.title)”")
+            }
+            chosen[index] = key
+        }
+        let mappedKeys = Set(chosen.values)
         var columns: [String: Int] = [:]
         var ignored: [String] = []
         for (index, name) in header.names.enumerated() where !name.isEmpty {
-            guard let key = byName[Self.normalise(name)] else { ignored.append(name); continue }
+            let automatic = byName[Self.normalise(name)].flatMap { mappedKeys.contains($0) ? nil : $0 }
+            guard let key = chosen[index] ?? automatic else { ignored.append(name); continue }
             if let earlier = columns[key] {
                 let title = kind.fields.first { $0.key == key }?.title ?? key
                 throw ImportError(code: "import.header.duplicate_column",

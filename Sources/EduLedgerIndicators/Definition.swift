@@ -12,6 +12,8 @@ public enum ReferenceRule: String, Sendable, Codable, Hashable {
     case cohort = "队列：同一批学生跨学年追踪"
     /// Registered students of the population's ages on 9月1日 against the population data.
     case population = "时点数：当年9月1日在校生对照当年适龄人口"
+    /// Casework: cases received in the calendar year (1月1日至12月31日), as work reports count them.
+    case calendarYear = "时期数：当年1月1日至12月31日受理的案件"
 }
 
 /// How a value is scaled and printed.
@@ -150,6 +152,8 @@ public struct IndicatorDefinition: Sendable, Codable, Hashable, Identifiable {
 public struct RecordRef: Hashable, Sendable, Codable, Comparable {
     public enum Kind: String, Sendable, Codable, Hashable, Comparable {
         case student, schoolClass = "class", staff, school, population, resources
+        /// A case of the casework (信访, 建议提案, 安全隐患, 行政许可, 违规).
+        case casework = "case"
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }

@@ -177,6 +177,9 @@ public struct IndicatorEngine: Sendable {
             guard let i = context.schoolIndex[SchoolID(ref.id)] else { return "学校#\(ref.id)" }
             let s = f.schools[i]
             return "\(ref.kind == .resources ? "办学条件 " : "")\(s.name)（\(s.code)）"
+        case .casework:
+            guard let c = f.cases.first(where: { $0.id == ref.id }) else { return "案件#\(ref.id)" }
+            return "案件#\(ref.id) \(c.kind) 受理\(c.receivedOn) \(c.state)"
         case .population:
             guard ref.id >= 0, Int(ref.id) < f.population.count else { return "人口#\(ref.id)" }
             let p = f.population[Int(ref.id)]

@@ -94,6 +94,11 @@ final class Tally {
         if township >= 0 { add(map.ofTownship[township], numerator: false, ref, weight) }
     }
 
+    /// Adds to the district's numerator only (a case that belongs to no school, such as a petition).
+    func num(district ref: RecordRef, _ weight: Double = 1) { add([0], numerator: true, ref, weight) }
+
+    func den(district ref: RecordRef, _ weight: Double = 1) { add([0], numerator: false, ref, weight) }
+
     /// The hottest loop of the engine: one buffer access per record instead of one checked
     /// array access per unit (the exclusivity checks on a class's arrays cost more than the adds).
     private func add(_ units: [Int32], numerator isNumerator: Bool, _ ref: RecordRef, _ weight: Double) {

@@ -162,6 +162,25 @@ public final class SQLAccountStore: Sendable {
         }
     }
 
+    /// Disables an account (its sessions end at once; it can no longer log in) or enables it
+    /// again, audited. Accounts are never deleted: the audit log names them.
+    public func setDisabled(accountID: Int64, disabled: Bool, by actor: ActingUser, now: Date = Date()) async throws {
+        try await database.transaction { sql in
+            guard let row = try await sql.raw(SQLQueryString(Self.selectAccounts)
+                + " WHERE id = \(bind: accountID)").all().first else {
+                throw RegistryError.notFound(kind: "账号", key: String(accountID))
+            }
+            let before = try Self.decode(row).account
+            if before.disabled == disabled { return }
+            try await sql.raw("UPDATE accounts SET disabled = \(Column.flag(disabled)) WHERE id = \(bind: accountID)").run()
+            if disabled { try await sql.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID)").run() }
+            var after = before
+            after.disabled = disabled
+            try await Self.audit(sql, actor: actor, action: .update, id: accountID, before: AuditedAccount(before),
+                                 after: AuditedAccount(after), now: now)
+        }
+    }
+
     // MARK: sessions
 
     public func createSession(tokenHash: String, accountID: Int64, csrfToken: String, expiresAt: Date,

@@ -188,6 +188,14 @@ struct SQLRegistryWriter: RegistryWriting {
         }
     }
 
+    func update(_ schoolClass: SchoolClass) async throws {
+        try await updateAudited(schoolClass, id: schoolClass.id.rawValue, before: try await reads.schoolClass(id: schoolClass.id),
+                                notFound: .notFound(kind: "班级", key: schoolClass.name), entity: "class",
+                                table: Tables.Classes.name, columns: Tables.Classes.columns,
+                                values: Tables.Classes.values(schoolClass), duplicateKind: "班级",
+                                duplicateKey: "\(schoolClass.schoolYear.name)\(schoolClass.name)")
+    }
+
     func insert(_ student: Student) async throws -> Student {
         try await insertAudited(entity: "student", table: Tables.Students.name, columns: Tables.Students.columns,
                                 values: Tables.Students.values(student), duplicateKind: "学籍号或身份证号", duplicateKey: student.residentID?.value ?? student.studentNumber) {

@@ -144,9 +144,12 @@ public struct IndicatorFactsLoader: Sendable {
                     multimediaClassrooms: try r.int("multimedia_classrooms"))
             }
 
-        return IndicatorFacts(district: district, townships: townships, zones: zones, schools: schools, classes: classes,
-                              students: students, enrolments: enrolments, staff: staff, population: population,
-                              resources: resources, years: years)
+        var facts = IndicatorFacts(district: district, townships: townships, zones: zones, schools: schools, classes: classes,
+                                   students: students, enrolments: enrolments, staff: staff, population: population,
+                                   resources: resources, years: years)
+        // Casework counts calendar years: the cases received in the years of the snapshot.
+        facts.cases = try await CaseReads(sql: sql).facts(years: years)
+        return facts
     }
 
     /// The school years that have records: from the earliest class year to the latest.

@@ -28,13 +28,14 @@ struct APIController {
     static let methodsByPattern: [(pattern: [String], methods: [String])] = [
         (["me"], ["GET"]), (["schools"], ["GET"]), (["schools", "*"], ["GET"]), (["students"], ["GET"]),
         (["students", "*"], ["GET", "PATCH"]), (["staff"], ["GET"]), (["staff", "*"], ["GET"]), (["audit"], ["GET"]),
+        (["cases"], ["GET", "POST"]), (["cases", "*"], ["GET"]), (["cases", "*", "steps"], ["POST"]),
     ]
 
     /// The methods allowed on an `/api/v1/…` path, or `nil` when no route has that path.
     static func allowedMethods(path: String) -> [String]? {
         guard path.hasPrefix("/api/v1/") else { return nil }
         let parts = path.dropFirst("/api/v1/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for (pattern, methods) in methodsByPattern where pattern.count == parts.count {
+        for (pattern, methods) in methodsByPattern + DrawsAPIController.methodsByPattern where pattern.count == parts.count {
             if zip(pattern, parts).allSatisfy({ $0 == "*" ? !$1.isEmpty : $0 == $1 }) { return methods + ["HEAD"] }
         }
         return nil
@@ -82,18 +83,25 @@ struct APIController {
     static func paging(_ request: Request, maxLimit: Int = 200) throws -> (offset: Int, limit: Int) {
         var errors: [FieldError] = []
         var offset = 0, limit = 50
-        if let s = request.query("offset") {
+        if let s = Self.strictQuery(request, "offset") {
             if let n = Int(s), n >= 0, n <= 10_000_000 { offset = n } else { errors.append(FieldError(field: "offset", message: "应为不小于0的整数")) }
         }
-        if let s = request.query("limit") {
+        if let s = Self.strictQuery(request, "limit") {
             if let n = Int(s), (1...maxLimit).contains(n) { limit = n } else { errors.append(FieldError(field: "limit", message: "应为1到\(maxLimit)之间的整数")) }
         }
         if !errors.isEmpty { throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: errors) }
         return (offset, limit)
     }
 
+    /// A query parameter as the API sees it: absent is nil, but present-and-empty stays "" so
+    /// that it is refused like any other invalid value (the HTML forms, unlike the API, send
+    /// empty values for "all").
+    static func strictQuery(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters.get(name).map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
+
     static func idParameter(_ request: Request, _ name: String) throws -> Int64? {
-        guard let s = request.query(name) else { return nil }
+        guard let s = strictQuery(request, name) else { return nil }
         guard let n = Int64(s), n > 0 else {
             throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: name, message: "应为正整数编号")])
         }
@@ -110,7 +118,7 @@ struct APIController {
     }
 
     static func enumParameter<E: RawRepresentable>(_ request: Request, _ name: String, _: E.Type) throws -> E? where E.RawValue == String {
-        guard let s = request.query(name) else { return nil }
+        guard let s = strictQuery(request, name) else { return nil }
         guard let v = E(rawValue: s) else {
             throw AppError.badRequest(code: "request.invalid_query", message: "查询参数有误", fields: [FieldError(field: name, message: "取值“\(s.prefix(20))”无效")])
         }

@@ -1,3 +1,4 @@
+import EduLedgerCasework
 import EduLedgerCore
 import EduLedgerStorage
 import Foundation
@@ -10,6 +11,8 @@ struct AppDependencies: Sendable {
     let config: WebConfig
     let registry: SQLRegistryStore
     let accounts: SQLAccountStore
+    /// Casework (信访, 建议提案, 安全隐患, 行政许可, 违规) on the shipped working-day calendar.
+    let cases: SQLCaseStore
     let service: RegistryService
     let views: Views
     let assets: StaticAssets
@@ -20,6 +23,7 @@ struct AppDependencies: Sendable {
     static func make(_ config: WebConfig) async throws -> AppDependencies {
         let registry = SQLRegistryStore(database: config.database)
         return AppDependencies(config: config, registry: registry, accounts: SQLAccountStore(database: config.database),
+                               cases: SQLCaseStore(database: config.database, engine: CaseEngine(calendar: try WorkingDayCalendar.shipped())),
                                service: RegistryService(store: registry), views: try await Views.load(),
                                assets: try StaticAssets.load(),
                                dummyHash: Bcrypt.hash(Tokens.random(), cost: config.bcryptCost))
@@ -72,9 +76,18 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(SchoolsController(deps: deps).routes)
     router.addRoutes(StudentsController(deps: deps).routes)
     router.addRoutes(StaffController(deps: deps).routes)
+    router.addRoutes(RegistryEditController(deps: deps).routes)
+    router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
+    router.addRoutes(CasesController(deps: deps).routes)
+    router.addRoutes(ImportsController(deps: deps).routes)
+    router.addRoutes(ExportsController(deps: deps).routes)
+    router.addRoutes(DrawsController(deps: deps).routes)
+    router.addRoutes(ReportsController(deps: deps).routes)
     router.addRoutes(APIController(deps: deps).routes, atPath: "/api/v1")
     addStatisticsRoutes(router, deps)
+    router.addRoutes(DrawsAPIController(deps: deps).routes, atPath: "/api/v1")
+    router.addRoutes(CasesController(deps: deps).apiRoutes, atPath: "/api/v1")
     router.get("/api/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))

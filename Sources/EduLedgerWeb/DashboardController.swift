@@ -26,6 +26,8 @@ struct DashboardController {
         var hasZones: Bool
         var schools: [SchoolsController.SchoolRow]
         var hasSchools: Bool
+        /// Overdue and due-soon casework the user sees (`nil` without casework).
+        var casework: CasesController.DuePanel?
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,7 +84,8 @@ struct DashboardController {
         let page = DashboardPage(placeName: placeName, dateText: today.chinese, yearName: year.name, figures: figures,
                                  townships: townshipLinks, hasTownships: !townshipLinks.isEmpty,
                                  zones: zoneLinks, hasZones: !zoneLinks.isEmpty, schools: schoolRows,
-                                 hasSchools: !schoolRows.isEmpty)
+                                 hasSchools: !schoolRows.isEmpty,
+                                 casework: try await CasesController.duePanel(user: user, deps: deps))
         return deps.views.render("dashboard", ViewContext(chrome: Chrome(title: "首页", user: user, active: "dashboard"), page: page))
     }
 

@@ -58,6 +58,11 @@ struct SessionMiddleware: RouterMiddleware {
                     guard let user = context.user else { throw AppError.unauthenticated }
                     expected = user.csrfToken
                 }
+                if ImportUpload.isUpload(request) {
+                    // A spreadsheet upload: its handler streams the body to a file and checks
+                    // the form's `_csrf` field first (ImportsController.upload).
+                    return try await next(request, context)
+                }
                 let buffer = try await request.collectBody(upTo: context.maxUploadSize)
                 let contentType = request.headers[.contentType] ?? ""
                 guard contentType.hasPrefix("application/x-www-form-urlencoded") else {

@@ -12,6 +12,67 @@ enum OpenAPIDocument {
   "servers": [{"url": "/"}],
   "security": [{"session": []}],
   "paths": {
+    "/api/v1/cases": {
+      "get": {
+        "operationId": "listCases", "summary": "本人可见的案件（信访、建议提案、安全隐患、行政许可、年检、违规）",
+        "parameters": [
+          {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["petition", "deputyProposal", "cppccProposal", "hazard", "licence", "annualInspection", "violation"]}},
+          {"name": "state", "in": "query", "schema": {"type": "string"}},
+          {"name": "open", "in": "query", "description": "1 = 只列未办结", "schema": {"type": "string", "enum": ["1"]}},
+          {"name": "overdue", "in": "query", "description": "1 = 只列已超期", "schema": {"type": "string", "enum": ["1"]}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+        ],
+        "responses": {
+          "200": {"description": "案件列表（items 为案件，含 deadlineStatus 期限状态）", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"}
+        }
+      },
+      "post": {
+        "operationId": "createCase", "summary": "登记新案件（须 X-CSRF-Token）；fields 为登记步骤的字段，attachments 为 {name, contentType, base64}",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind"], "properties": {
+          "kind": {"type": "string"}, "title": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+          "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "contentType", "base64"], "properties": {
+            "name": {"type": "string"}, "contentType": {"type": "string"}, "base64": {"type": "string"}}}}}}}}},
+        "responses": {
+          "201": {"description": "案件、办理过程和当前可办理的步骤", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "422": {"$ref": "#/components/responses/Unprocessable"}
+        }
+      }
+    },
+    "/api/v1/cases/{id}": {
+      "get": {
+        "operationId": "getCase", "summary": "案件详情、办理过程（含附件的名称、大小、SHA-256）和本人当前可办理的步骤",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "responses": {
+          "200": {"description": "案件", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/cases/{id}/steps": {
+      "post": {
+        "operationId": "takeCaseStep", "summary": "办理一个步骤（须 X-CSRF-Token）；version 为所见案件版本，过期则拒绝；角色、状态、必填项或附件不符时返回 422 并说明原因",
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {
+          "action": {"type": "string"}, "version": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+          "attachments": {"type": "array", "items": {"type": "object"}}}}}}},
+        "responses": {
+          "200": {"description": "办理后的案件", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "422": {"$ref": "#/components/responses/Unprocessable"}
+        }
+      }
+    },
     "/api/v1/me": {
       "get": {
         "operationId": "getMe", "summary": "当前用户、角色、权限和 CSRF 令牌",
@@ -142,7 +203,20 @@ enum OpenAPIDocument {
           "403": {"$ref": "#/components/responses/Forbidden"}
         }
       }
-    }
+    },
+    "/api/v1/draws": {"get": {"operationId": "listDraws", "summary": "本人范围内的电脑随机编班（新的在前）", "parameters": [{"name": "year", "in": "query", "description": "学年起始年份", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}], "responses": {"200": {"description": "编班列表", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DrawList"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}}, "post": {"operationId": "createDraw", "summary": "新建起始年级编班（学校或管理员）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["schoolID", "schoolYear", "grade", "classCount"], "properties": {"schoolID": {"type": "integer", "format": "int64"}, "schoolYear": {"type": "integer"}, "grade": {"type": "string", "enum": ["一年级", "七年级", "高一"]}, "classCount": {"type": "integer", "minimum": 1, "maximum": 200}}}}}}, "responses": {"201": {"description": "新建的编班（草稿）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"$ref": "#/components/responses/Unprocessable"}}}},
+    "/api/v1/draws/{id}": {"get": {"operationId": "getDraw", "summary": "编班详情：状态、名单摘要、种子组成、抽签结果、锁定后的变动", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/api/v1/draws/{id}/record": {"get": {"operationId": "getDrawRecord", "summary": "公开的编班记录（eduledger verify-draw --record 读取的文件）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "编班记录 JSON：columns 与 record（roster_hash、settings、seed_parts、engine_version、software_version、drawn_at、drawn_by、placements）", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/api/v1/draws/{id}/report": {"get": {"operationId": "getDrawReport", "summary": "均衡报告（含插班后）：各班人数、均分、标准差、最低最高、分数段、性别、各标记", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "均衡报告（与 eduledger classes assign --report 相同的格式）", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"$ref": "#/components/responses/Unprocessable"}}}},
+    "/api/v1/draws/{id}/roster": {"post": {"operationId": "setDrawRoster", "summary": "上传名单（Base64 的 .csv/.xlsx）或从学籍库生成；仅草稿", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}, "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"fromRegistry": {"type": "boolean"}, "fileName": {"type": "string"}, "contentBase64": {"type": "string"}, "classCount": {"type": "integer"}, "columns": {"type": "object", "properties": {"scores": {"type": "array", "items": {"type": "string"}}, "flags": {"type": "array", "items": {"type": "string"}}, "together": {"type": "string"}, "apart": {"type": "array", "items": {"type": "string"}}, "pin": {"type": "string"}}}}}}}}}},
+    "/api/v1/draws/{id}/publish": {"post": {"operationId": "publishDrawRoster", "summary": "公布名单（摘要固定，此后不能更换）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/api/v1/draws/{id}/seed-parts": {"post": {"operationId": "addDrawSeedPart", "summary": "记录一个现场输入的种子组成部分", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}, "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["value", "enteredBy"], "properties": {"value": {"type": "string", "maxLength": 100}, "enteredBy": {"type": "string", "maxLength": 60}, "capacity": {"type": "string", "enum": ["家长代表", "监督员", "公开值"]}}}}}}}},
+    "/api/v1/draws/{id}/seed": {"post": {"operationId": "fixDrawSeed", "summary": "确定种子（各部分以“ + ”连接）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/api/v1/draws/{id}/assign": {"post": {"operationId": "assignDraw", "summary": "编班", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/api/v1/draws/{id}/lock": {"post": {"operationId": "lockDraw", "summary": "锁定（不调）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/api/v1/draws/{id}/lottery/labels": {"post": {"operationId": "drawClassLabels", "summary": "抽取班级名称（一次，不可重抽）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/api/v1/draws/{id}/lottery/teachers": {"post": {"operationId": "drawHomeroomTeachers", "summary": "抽取班主任（本校专任教师，一次）", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}, "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["staffIDs"], "properties": {"staffIDs": {"type": "array", "items": {"type": "integer", "format": "int64"}}}}}}}}},
+    "/api/v1/draws/{id}/late": {"post": {"operationId": "placeLateStudent", "summary": "插班：锁定后按均衡最优编入一个班，不移动他人；须填写理由", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": {"description": "该步骤完成后的编班", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draw"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"description": "顺序或输入不符合编班规则（如已锁定不调、未填理由、名单有误）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}, "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["studentID", "name", "gender", "reason"], "properties": {"studentID": {"type": "string"}, "name": {"type": "string"}, "gender": {"type": "string", "enum": ["男", "女"]}, "scores": {"type": "array", "items": {"type": "string"}}, "flags": {"type": "array", "items": {"type": "boolean"}}, "reason": {"type": "string"}}}}}}}}
   },
   "components": {
     "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "eduledger_session"}},
@@ -160,6 +234,8 @@ enum OpenAPIDocument {
       "Unprocessable": {"description": "格式正确但违反学籍规则（如随班就读须填写残疾类别）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
+      "Draw": {"type": "object", "required": ["id", "schoolID", "schoolYear", "grade", "state", "stateTitle", "classCount", "columns", "labels", "teachers", "createdAt", "createdBy", "publicURL"], "properties": {"id": {"type": "integer", "format": "int64"}, "schoolID": {"type": "integer", "format": "int64"}, "schoolYear": {"type": "integer"}, "grade": {"type": "string"}, "state": {"type": "string", "enum": ["draft", "published", "seeded", "assigned", "locked"]}, "stateTitle": {"type": "string"}, "classCount": {"type": "integer"}, "columns": {"type": "object"}, "rosterFileName": {"type": "string", "nullable": true}, "rosterHash": {"type": "string", "nullable": true}, "studentCount": {"type": "integer", "nullable": true}, "seed": {"type": "string", "nullable": true}, "seedParts": {"type": "array", "items": {"type": "object"}}, "labels": {"type": "array", "items": {"type": "object"}}, "teachers": {"type": "array", "items": {"type": "object"}}, "changes": {"type": "array", "items": {"type": "object"}}, "createdAt": {"type": "string"}, "createdBy": {"type": "string"}, "publishedAt": {"type": "string", "nullable": true}, "seededAt": {"type": "string", "nullable": true}, "assignedAt": {"type": "string", "nullable": true}, "lockedAt": {"type": "string", "nullable": true}, "publicURL": {"type": "string", "description": "无需登录的公开核验页"}}},
+      "DrawList": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Draw"}}, "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
       "Error": {
         "type": "object", "required": ["error"], "additionalProperties": false,
         "properties": {"error": {"type": "object", "required": ["code", "message"], "additionalProperties": false, "properties": {

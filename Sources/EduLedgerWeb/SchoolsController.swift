@@ -111,6 +111,9 @@ struct SchoolsController {
         var studentsHref: String?
         var staffHref: String?
         var townshipHref: String
+        var editHref: String?
+        var newClassHref: String?
+        var saved: Bool
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -138,7 +141,10 @@ struct SchoolsController {
             hugeClasses: classRows.filter(\.huge).count,
             studentsHref: user.may(.viewStudents) ? "/students?school=\(school.id.rawValue)" : nil,
             staffHref: user.may(.viewStaff) ? "/staff?school=\(school.id.rawValue)" : nil,
-            townshipHref: "/schools?township=\(school.townshipID.rawValue)")
+            townshipHref: "/schools?township=\(school.townshipID.rawValue)",
+            editHref: user.may(.editSchools) ? "/schools/\(school.id.rawValue)/edit" : nil,
+            newClassHref: user.may(.editClasses) && school.isOpen(on: today) ? "/schools/\(school.id.rawValue)/classes/new" : nil,
+            saved: request.query("saved") != nil)
         return deps.views.render("school", ViewContext(chrome: Chrome(title: school.name, user: user, active: "schools"), page: page))
     }
 
@@ -153,6 +159,8 @@ struct SchoolsController {
         var students: [StudentsController.StudentRowView]
         var showStudents: Bool
         var pager: Pager
+        var editHref: String?
+        var saved: Bool
     }
 
     @Sendable func showClass(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -174,7 +182,8 @@ struct SchoolsController {
             size: students.total, sizeLabel: SizeCategory.label(students.total), headTeacher: head,
             students: students.items.map { StudentsController.StudentRowView($0, schoolName: school.name) },
             showStudents: user.may(.viewStudents),
-            pager: Pager(total: students.total, offset: offset, limit: limit) { "/classes/\(c.id.rawValue)?page=\($0)" })
+            pager: Pager(total: students.total, offset: offset, limit: limit) { "/classes/\(c.id.rawValue)?page=\($0)" },
+            editHref: user.may(.editClasses) ? "/classes/\(c.id.rawValue)/edit" : nil, saved: request.query("saved") != nil)
         return deps.views.render("class", ViewContext(chrome: Chrome(title: school.name + c.name, user: user, active: "schools"), page: page))
     }
 }

@@ -72,6 +72,8 @@ struct StaffController {
         var backbone: Bool
         var hired: String
         var left: String?
+        var editHref: String?
+        var saved: Bool
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,7 +85,8 @@ struct StaffController {
             birthDate: m.birthDate.chinese, qualification: m.qualification.rawValue,
             subjects: m.subjects.isEmpty ? "—" : m.subjects.joined(separator: "、"),
             certificate: m.certificate.map { "\($0.level.rawValue)（\($0.number)）" } ?? "—", backbone: m.backbone,
-            hired: m.hired.chinese, left: m.left?.chinese)
+            hired: m.hired.chinese, left: m.left?.chinese,
+            editHref: user.may(.editStaff) ? "/staff/\(m.id.rawValue)/edit" : nil, saved: request.query("saved") != nil)
         return deps.views.render("staff", ViewContext(chrome: Chrome(title: m.name, user: user, active: "staff"), page: page))
     }
 }

@@ -103,6 +103,9 @@ struct StudentEdit: Sendable, Equatable {
         guard case .object(let dict)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             return .failure(FieldErrors(items: [FieldError(field: "", message: "请求体不是有效的 JSON 对象")]))
         }
+        // The document asks for at least one field (minProperties 1): an empty PATCH is a
+        // client mistake, not a no-op to be answered with 200.
+        if dict.isEmpty { return .failure(FieldErrors(items: [FieldError(field: "", message: "请求体至少须包含一个要修改的字段")])) }
         var edit = StudentEdit()
         var errors: [FieldError] = []
         for key in dict.keys.sorted() {

@@ -121,8 +121,12 @@ struct StudentsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewStudents)
-        let (student, _) = try await Self.visibleStudent(context.parameters.get("id"), user: user, deps: deps)
+        // The history (with school and class names) also decides access, so the page needs
+        // two queries, not three.
+        guard let raw = context.parameters.get("id").flatMap(Int64.init),
+              let student = try await deps.registry.student(id: StudentID(raw)) else { throw AppError.notFound }
         let history = try await deps.registry.enrolmentHistory(studentID: student.id)
+        guard AccessPolicy.mayRead(studentEnrolments: history.map(\.enrolment), readable: user.readable) else { throw AppError.notFound }
         let views = history.reversed().map { h in
             let e = h.enrolment
             let visible = AccessPolicy.contains(user.readable, e.schoolID)

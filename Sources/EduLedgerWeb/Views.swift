@@ -1,3 +1,4 @@
+import EduLedgerCasework
 import EduLedgerCore
 import Foundation
 import Hummingbird
@@ -34,7 +35,17 @@ struct Chrome: Sendable {
             if user.may(.viewStaff) { items.append(NavItem(href: "/staff", label: "教职工", active: active == "staff")) }
             if user.may(.manageSchoolYear) { items.append(NavItem(href: "/school-year", label: "学年业务", active: active == "school-year")) }
             if user.may(.viewStudents) { items.append(NavItem(href: "/dropouts", label: "控辍保学", active: active == "dropouts")) }
+            if user.may(.viewDraws) { items.append(NavItem(href: "/draws", label: "编班", active: active == "draws")) }
+            if CaseAccess.visibility(role: user.account.role, scope: user.account.scope, readable: user.readable).seesAny {
+                items.append(NavItem(href: "/cases", label: "案件办理", active: active == "cases"))
+            }
+            items.append(NavItem(href: "/reports", label: "工作报告", active: active == "reports"))
             if user.may(.viewAudit) { items.append(NavItem(href: "/audit", label: "审计日志", active: active == "audit")) }
+            if user.may(.manageAccounts) { items.append(NavItem(href: "/accounts", label: "账号", active: active == "accounts")) }
+            if !ImportsController.kinds(for: user).isEmpty {
+                items.append(NavItem(href: "/imports", label: "数据导入", active: active == "imports"))
+            }
+            if user.may(.exportStatistics) { items.append(NavItem(href: "/exports/statistics", label: "统计表下载", active: false)) }
         }
         self.nav = items
     }

@@ -42,8 +42,24 @@ struct RouteRoleMatrixTests {
                 return WebWorld.studentEditors.contains(role) ? 200 : 403
             }
         }
+        // The new edit forms refuse a role that may never edit first (403), then a record outside scope (404).
+        let editing: (Set<Role>, @escaping @Sendable (Role) -> Bool) -> @Sendable (Role) -> Int = { editors, sees in
+            { role in editors.contains(role) ? (sees(role) ? 200 : 404) : 403 }
+        }
         return [
             Route(path: "/dashboard", expect: all),
+            Route(path: "/schools/\(p)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesPrimary)),
+            Route(path: "/schools/\(o)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesOther)),
+            Route(path: "/schools/\(p)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
+            Route(path: "/schools/\(o)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesOther)),
+            Route(path: "/classes/\(c1)/edit", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
+            Route(path: "/classes/\(c2)/edit", expect: editing(WebWorld.classEditors, WebWorld.seesOther)),
+            Route(path: "/staff/\(t1)/edit", expect: editing(WebWorld.staffEditors, WebWorld.seesPrimary)),
+            Route(path: "/staff/\(t2)/edit", expect: editing(WebWorld.staffEditors, WebWorld.seesOther)),
+            Route(path: "/accounts", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/new", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/1", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/accounts/999999", expect: { $0 == .admin ? 404 : 403 }),
             Route(path: "/schools", expect: all),
             Route(path: "/schools/\(p)", expect: scoped(WebWorld.seesPrimary, nil)),
             Route(path: "/schools/\(o)", expect: scoped(WebWorld.seesOther, nil)),
@@ -61,6 +77,20 @@ struct RouteRoleMatrixTests {
             Route(path: "/staff/\(t1)", expect: scoped(WebWorld.seesPrimary, WebWorld.staffReaders)),
             Route(path: "/staff/\(t2)", expect: scoped(WebWorld.seesOther, WebWorld.staffReaders)),
             Route(path: "/audit", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/reports", expect: all),
+            Route(path: "/reports/check", expect: all),
+            Route(path: "/reports/generate?year=2025", expect: all),
+            Route(path: "/reports/generate?year=2025&unit=school:\(w.otherSchool.code)", expect: scoped(WebWorld.seesOther, nil)),
+            Route(path: "/reports/trace?indicator=students.primary&year=2025&unit=school:\(w.district.primary.code)",
+                  expect: scoped(WebWorld.seesPrimary, nil)),
+            Route(path: "/reports/templates/999/edit", expect: { $0.scopeKind == .district ? 404 : 403 }),
+            Route(path: "/reports/999", expect: { _ in 404 }),
+            Route(path: "/imports", expect: { WebWorld.importers.contains($0) ? 200 : 403 }),
+            Route(path: "/exports/students?format=csv", expect: scoped({ _ in true }, WebWorld.studentReaders)),
+            Route(path: "/exports/staff?format=csv", expect: scoped({ _ in true }, WebWorld.staffReaders)),
+            Route(path: "/exports/schools?format=csv", expect: all),
+            Route(path: "/exports/audit?format=csv", expect: { $0 == .admin ? 200 : 403 }),
+            Route(path: "/exports/statistics", expect: { WebWorld.statisticsReaders.contains($0) ? 200 : 403 }),
             Route(path: "/account/password", expect: all),
             Route(path: "/api/v1/me", expect: all),
             Route(path: "/api/v1/schools", expect: all),
@@ -88,8 +118,8 @@ struct RouteRoleMatrixTests {
 
     @Test("every route, every role, and anonymous", arguments: TestBackend.available)
     func matrix(_ backend: TestBackend) async throws {
-        try await withApp(backend) { client, world, _ in
-            let routes = Self.routes(world)
+        try await withApp(backend) { client, world, db in
+            let routes = Self.routes(world) + (try await DrawMatrix.routes(world, db))
             // Public pages for everyone.
             for path in ["/", "/login", "/static/app.css", "/static/app.js", "/api/openapi.json"] {
                 let r = try await client.execute(uri: path, method: .get)

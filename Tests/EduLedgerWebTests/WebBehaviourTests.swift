@@ -297,7 +297,12 @@ struct WebBehaviourTests {
         let object = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         let paths = try #require(object?["paths"] as? [String: Any])
         #expect(Set(paths.keys) == ["/api/v1/me", "/api/v1/schools", "/api/v1/schools/{id}", "/api/v1/students",
-                                    "/api/v1/students/{id}", "/api/v1/staff", "/api/v1/staff/{id}", "/api/v1/audit"])
+                                    "/api/v1/students/{id}", "/api/v1/staff", "/api/v1/staff/{id}", "/api/v1/audit",
+                                    "/api/v1/draws", "/api/v1/draws/{id}", "/api/v1/draws/{id}/record", "/api/v1/draws/{id}/report",
+                                    "/api/v1/draws/{id}/roster", "/api/v1/draws/{id}/publish", "/api/v1/draws/{id}/seed-parts",
+                                    "/api/v1/draws/{id}/seed", "/api/v1/draws/{id}/assign", "/api/v1/draws/{id}/lock",
+                                    "/api/v1/draws/{id}/lottery/labels", "/api/v1/draws/{id}/lottery/teachers", "/api/v1/draws/{id}/late",
+                                    "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/steps"])
         #expect(object?["openapi"] as? String == "3.0.3")
     }
 

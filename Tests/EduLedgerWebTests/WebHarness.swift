@@ -80,6 +80,9 @@ struct WebWorld: Sendable {
     static let studentEditors: Set<Role> = [.admin, .basicEducation, .principal, .registrar]
     static let schoolYearClerks: Set<Role> = [.admin, .basicEducation, .principal, .registrar]
     static let staffReaders: Set<Role> = [.leadership, .admin, .personnel, .supervision, .townshipOfficer, .zoneOfficer, .principal, .inspector]
+    static let schoolEditors: Set<Role> = [.admin, .basicEducation]
+    static let classEditors: Set<Role> = [.admin, .basicEducation, .principal, .registrar]
+    static let staffEditors: Set<Role> = [.admin, .personnel, .principal]
 }
 
 /// Runs `body` with an in-process application on a fresh database of each backend.

@@ -14,4 +14,26 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     });
   });
+  // Case forms: files chosen are read here and sent as hidden fields (name, type, base64),
+  // because every form of the application is posted url-encoded.
+  document.querySelectorAll("form[data-case-form] input[type=file][data-attach]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var form = input.form;
+      form.querySelectorAll("input[data-attached]").forEach(function (old) { old.remove(); });
+      Array.prototype.forEach.call(input.files, function (file) {
+        var reader = new FileReader();
+        reader.onload = function () {
+          var data = String(reader.result);
+          [["att.name", file.name], ["att.type", file.type || "application/octet-stream"],
+           ["att.data", data.slice(data.indexOf(",") + 1)]].forEach(function (pair) {
+            var hidden = document.createElement("input");
+            hidden.type = "hidden"; hidden.name = pair[0]; hidden.value = pair[1];
+            hidden.setAttribute("data-attached", "");
+            form.appendChild(hidden);
+          });
+        };
+        reader.readAsDataURL(file);
+      });
+    });
+  });
 })();

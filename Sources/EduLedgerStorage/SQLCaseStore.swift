@@ -1,0 +1,434 @@
+import Crypto
+import EduLedgerCasework
+import EduLedgerCore
+import Foundation
+import SQLKit
+
+/// Which cases a list shows.
+public struct CaseQuery: Sendable {
+    public var kinds: [CaseKind]?
+    /// The user's visibility (`CaseAccess.visibility`); `nil` = everything (CLI, reports).
+    public var visibility: CaseAccess.Visibility?
+    public var state: String?
+    public var section: Role?
+    public var schoolID: SchoolID?
+    public var campaignID: Int64?
+    public var openOnly: Bool
+    /// Open cases whose deadline falls on or before this day (overdue and due-soon queues).
+    public var dueBy: CivilDate?
+    /// Received in this range (both days included).
+    public var receivedFrom: CivilDate?
+    public var receivedThrough: CivilDate?
+    /// Part of the number or title.
+    public var search: String?
+    public var offset: Int
+    public var limit: Int
+
+    public init(kinds: [CaseKind]? = nil, visibility: CaseAccess.Visibility? = nil, state: String? = nil, section: Role? = nil,
+                schoolID: SchoolID? = nil, campaignID: Int64? = nil, openOnly: Bool = false, dueBy: CivilDate? = nil,
+                receivedFrom: CivilDate? = nil, receivedThrough: CivilDate? = nil, search: String? = nil,
+                offset: Int = 0, limit: Int = 100) {
+        self.kinds = kinds; self.visibility = visibility; self.state = state; self.section = section; self.schoolID = schoolID
+        self.campaignID = campaignID; self.openOnly = openOnly; self.dueBy = dueBy; self.receivedFrom = receivedFrom
+        self.receivedThrough = receivedThrough; self.search = search; self.offset = offset; self.limit = limit
+    }
+}
+
+/// Casework on SQL (SQLite and PostgreSQL): cases, their steps, notices and attachments. Every
+/// opening and every step runs the engine on the case as stored, then writes the new state, the
+/// step, its attachments and its audit line in one transaction — a refused step writes nothing.
+public final class SQLCaseStore: Sendable {
+    public let database: Database
+    public let engine: CaseEngine
+
+    public init(database: Database, engine: CaseEngine) {
+        self.database = database; self.engine = engine
+    }
+
+    /// Runs several openings and steps in one transaction (the demo, an inspection round's findings).
+    public func write<T: Sendable>(_ body: @escaping @Sendable (CaseWriter) async throws -> T) async throws -> T {
+        let engine = self.engine
+        return try await database.transaction { sql in try await body(CaseWriter(sql: sql, engine: engine)) }
+    }
+
+    /// Opens a case; returns it with its id and tracking number.
+    public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
+                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil) async throws -> CaseRecord {
+        try await write { try await $0.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor,
+                                            on: date, campaignID: campaignID) }
+    }
+
+    /// Takes a step; `expectedVersion` (the version the user's form showed) refuses a stale form.
+    public func take(_ action: String, caseID: Int64, by actor: CaseActor, fields: [String: String] = [:],
+                     attachments: [CaseAttachment] = [], on date: CivilDate, expectedVersion: Int? = nil) async throws -> CaseRecord {
+        try await write { try await $0.take(action, caseID: caseID, by: actor, fields: fields, attachments: attachments, on: date,
+                                            expectedVersion: expectedVersion) }
+    }
+
+    /// Records 督办 (or a licence's deemed acceptance) on every open case whose deadline passed
+    /// before `today`, each once; returns the steps written.
+    public func escalateOverdue(today: CivilDate) async throws -> [CaseStep] {
+        try await write { w in
+            let due = try await CaseReads(sql: w.sql).cases(CaseQuery(openOnly: true, dueBy: today.adding(days: -1), limit: 1_000_000)).items
+            var steps: [CaseStep] = []
+            for record in due {
+                guard let (next, step) = w.engine.escalation(of: record, today: today) else { continue }
+                steps.append(try await w.record(before: record, after: next, step: step, attachments: []))
+            }
+            return steps
+        }
+    }
+
+    public func cases(_ query: CaseQuery) async throws -> Page<CaseRecord> { try await CaseReads(sql: database.reader).cases(query) }
+    public func caseRecord(id: Int64) async throws -> CaseRecord? { try await CaseReads(sql: database.reader).caseRecord(id: id) }
+    public func caseRecord(number: String) async throws -> CaseRecord? {
+        try await CaseReads(sql: database.reader).caseRecord(number: number)
+    }
+    /// The case's history, oldest first, each step with its attachments.
+    public func steps(caseID: Int64) async throws -> [CaseStep] { try await CaseReads(sql: database.reader).steps(caseID: caseID) }
+
+    /// An attachment's bytes and the case it belongs to.
+    public func attachment(id: Int64) async throws -> (caseID: Int64, info: CaseAttachmentInfo, bytes: [UInt8])? {
+        let rows = try await database.reader.raw("""
+            SELECT id, case_id, step_id, name, content_type, size, sha256, content FROM case_attachments WHERE id = \(bind: id)
+            """).all()
+        guard let row = rows.first else { return nil }
+        let info = try CaseReads.attachmentInfo(row)
+        return (try row.decode(column: "case_id", as: Int64.self), info, Array(try row.decode(column: "content", as: Data.self)))
+    }
+
+    public func createCampaign(_ campaign: InspectionCampaign) async throws -> InspectionCampaign {
+        let checked = try campaign.validated()
+        return try await database.transaction { sql in
+            let ids = checked.schoolIDs.map { String($0.rawValue) }.joined(separator: ",")
+            let now = Timestamp.now()
+            guard let id = try await sql.raw("""
+                INSERT INTO inspection_campaigns (name, started_on, ends_on, school_ids, created_by, created_at)
+                VALUES (\(bind: checked.name), \(bind: checked.startedOn.description), \(Column.date(checked.endsOn)), \(bind: ids),
+                        \(bind: checked.createdBy), \(bind: now)) RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self) else {
+                throw StorageError(code: "storage.insert_failed", message: "写入排查活动失败")
+            }
+            var saved = checked
+            saved.id = id
+            try await CaseWriter.audit(sql, actor: checked.createdBy, action: .insert, entity: "inspection_campaign", id: id,
+                                       before: String?.none, after: saved)
+            return saved
+        }
+    }
+
+    public func campaigns() async throws -> [InspectionCampaign] {
+        try await database.reader.raw("SELECT * FROM inspection_campaigns ORDER BY started_on DESC, id DESC").all().map(CaseReads.campaign)
+    }
+
+    public func campaign(id: Int64) async throws -> InspectionCampaign? {
+        try await database.reader.raw("SELECT * FROM inspection_campaigns WHERE id = \(bind: id)").all().first.map(CaseReads.campaign)
+    }
+
+    /// The facts of the casework indicators for cases received in calendar years `years`.
+    public func facts(years: ClosedRange<Int>) async throws -> [CaseFact] {
+        try await CaseReads(sql: database.reader).facts(years: years)
+    }
+}
+
+/// Openings and steps inside one open transaction.
+public struct CaseWriter: Sendable {
+    let sql: any SQLDatabase
+    public let engine: CaseEngine
+
+    public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
+                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil) async throws -> CaseRecord {
+        var (record, step) = try engine.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor, on: date)
+        record.campaignID = campaignID
+        if let school = record.schoolID { try await checkSchool(school) }
+        let prefix = "\(kind.numberPrefix)\(date.year)-"
+        let last = try await sql.raw("""
+            SELECT MAX(number) AS n FROM cases WHERE number LIKE \(bind: prefix + "%")
+            """).first(decodingColumn: "n", as: String?.self) ?? nil
+        let sequence = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1
+        record.number = prefix + String(format: "%04d", sequence)
+        let now = Timestamp.now()
+        guard let id = try await sql.raw("""
+            INSERT INTO cases (kind, number, title, state, section, co_sections, school_id, campaign_id, received_on, due_on,
+                               due_label, escalated, extended, completed_on, completed_on_time, closed_on, fields_json, version,
+                               created_at, updated_at)
+            VALUES (\(bind: kind.rawValue), \(bind: record.number), \(bind: record.title), \(bind: record.state),
+                    \(Column.text(record.section?.rawValue)), \(bind: Self.sectionList(record.coSections)),
+                    \(Column.id(record.schoolID)), \(Column.int(record.campaignID)), \(bind: record.receivedOn.description),
+                    \(Column.date(record.dueOn)), \(Column.text(record.dueLabel)), \(Column.flag(record.escalated)),
+                    \(Column.flag(record.extended)), \(Column.date(record.completedOn)),
+                    \(Column.int(record.completedOnTime.map { $0 ? 1 : 0 })), \(Column.date(record.closedOn)),
+                    \(bind: try Self.json(record.fields)), \(bind: record.version), \(bind: now), \(bind: now))
+            RETURNING id
+            """).first(decodingColumn: "id", as: Int64.self) else {
+            throw StorageError(code: "storage.insert_failed", message: "写入案件失败：数据库未返回新记录编号")
+        }
+        record.id = id
+        step.caseID = id
+        _ = try await insert(step: step, record: record, attachments: attachments, at: now)
+        try await Self.audit(sql, actor: actor.login, action: .insert, entity: "case", id: id, before: CaseRecord?.none,
+                             after: AuditedStep(record: record, step: step))
+        return record
+    }
+
+    public func take(_ action: String, caseID: Int64, by actor: CaseActor, fields: [String: String] = [:],
+                     attachments: [CaseAttachment] = [], on date: CivilDate, expectedVersion: Int? = nil) async throws -> CaseRecord {
+        let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard let record = try await CaseReads(sql: sql).caseRecord(id: caseID, suffix: lock) else { throw CaseError.notFound }
+        if let expectedVersion, expectedVersion != record.version { throw CaseError.staleVersion }
+        let (next, step) = try engine.take(action, on: record, by: actor, fields: fields, attachments: attachments, date: date)
+        _ = try await self.record(before: record, after: next, step: step, attachments: attachments)
+        return next
+    }
+
+    /// Writes a step computed by the engine: the case's new state, the step, attachments,
+    /// notices and the audit line.
+    func record(before: CaseRecord, after: CaseRecord, step: CaseStep, attachments: [CaseAttachment]) async throws -> CaseStep {
+        let now = Timestamp.now()
+        try await sql.raw("""
+            UPDATE cases SET state = \(bind: after.state), section = \(Column.text(after.section?.rawValue)),
+                co_sections = \(bind: Self.sectionList(after.coSections)), due_on = \(Column.date(after.dueOn)),
+                due_label = \(Column.text(after.dueLabel)), escalated = \(Column.flag(after.escalated)),
+                extended = \(Column.flag(after.extended)), completed_on = \(Column.date(after.completedOn)),
+                completed_on_time = \(Column.int(after.completedOnTime.map { $0 ? 1 : 0 })),
+                closed_on = \(Column.date(after.closedOn)), fields_json = \(bind: try Self.json(after.fields)),
+                version = \(bind: after.version), updated_at = \(bind: now)
+            WHERE id = \(bind: before.id) AND version = \(bind: before.version)
+            """).run()
+        let saved = try await insert(step: step, record: after, attachments: attachments, at: now)
+        try await Self.audit(sql, actor: step.actor.login, action: .update, entity: "case", id: before.id, before: before,
+                             after: AuditedStep(record: after, step: saved))
+        return saved
+    }
+
+    private func insert(step: CaseStep, record: CaseRecord, attachments: [CaseAttachment], at now: String) async throws -> CaseStep {
+        var step = step
+        step.at = now
+        // The (case, sequence) key makes a concurrent second step on the same version fail here.
+        let stepID: Int64
+        do {
+            guard let id = try await sql.raw("""
+                INSERT INTO case_steps (case_id, sequence, action, action_title, from_state, to_state, actor_kind, actor_login,
+                                        actor_name, actor_role, on_date, at, fields_json)
+                VALUES (\(bind: step.caseID), \(bind: step.sequence), \(bind: step.action), \(bind: step.actionTitle),
+                        \(Column.text(step.fromState)), \(bind: step.toState), \(bind: step.actor.kind.rawValue),
+                        \(bind: step.actor.login), \(bind: step.actor.displayName), \(Column.text(step.actor.role?.rawValue)),
+                        \(bind: step.on.description), \(bind: now), \(bind: try Self.json(step.fields)))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self) else {
+                throw StorageError(code: "storage.insert_failed", message: "写入办理步骤失败")
+            }
+            stepID = id
+        } catch {
+            let text = String(reflecting: error).lowercased()
+            if text.contains("unique") || text.contains("duplicate key") || text.contains("23505") { throw CaseError.staleVersion }
+            throw error
+        }
+        step.id = stepID
+        for a in attachments {
+            let digest = SHA256.hash(data: a.bytes).map { String(format: "%02x", $0) }.joined()
+            guard let aid = try await sql.raw("""
+                INSERT INTO case_attachments (case_id, step_id, name, content_type, size, sha256, content)
+                VALUES (\(bind: step.caseID), \(bind: stepID), \(bind: String(a.name.prefix(200))), \(bind: a.contentType.lowercased()),
+                        \(bind: a.bytes.count), \(bind: digest), \(bind: Data(a.bytes)))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self) else {
+                throw StorageError(code: "storage.insert_failed", message: "写入附件失败")
+            }
+            step.attachments.append(CaseAttachmentInfo(id: aid, stepID: stepID, name: String(a.name.prefix(200)),
+                                                       contentType: a.contentType.lowercased(), size: a.bytes.count, sha256: digest))
+        }
+        if step.action == "issueNotice", let number = step.fields["noticeNumber"], let due = record.dueOn {
+            try await sql.raw("""
+                INSERT INTO case_notices (notice_number, case_id, step_id, school_id, issued_on, due_on)
+                VALUES (\(bind: number), \(bind: step.caseID), \(bind: stepID), \(Column.id(record.schoolID)),
+                        \(bind: step.on.description), \(bind: due.description))
+                """).run()
+        }
+        return step
+    }
+
+    private func checkSchool(_ id: SchoolID) async throws {
+        let n = try await sql.raw("SELECT COUNT(*) AS n FROM schools WHERE id = \(bind: id.rawValue)")
+            .first(decodingColumn: "n", as: Int64.self) ?? 0
+        guard n > 0 else { throw CaseError.invalidField(label: "学校", reason: "没有编号为\(id.rawValue)的学校") }
+    }
+
+    static func sectionList(_ roles: [Role]) -> String { roles.isEmpty ? "" : "," + roles.map(\.rawValue).joined(separator: ",") + "," }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The same shape of audit line as the registry writes: the case as it was, and the case
+    /// with the step (who, when, what, attachments by name, size and SHA-256) as it is now.
+    static func audit<B: Encodable, A: Encodable>(_ sql: any SQLDatabase, actor: String, action: AuditEntry.Action, entity: String,
+                                                  id: Int64, before: B?, after: A?) async throws {
+        var beforeText: String?
+        if let before { beforeText = try json(before) }
+        var afterText: String?
+        if let after { afterText = try json(after) }
+        try await sql.insert(into: "audit_log")
+            .columns("at", "actor", "action", "entity", "entity_id", "before_json", "after_json")
+            .values(SQLBind(Timestamp.now()), SQLBind(actor), SQLBind(action.rawValue), SQLBind(entity), SQLBind(String(id)),
+                    Column.text(beforeText), Column.text(afterText))
+            .run()
+    }
+
+    struct AuditedStep: Encodable {
+        var record: CaseRecord
+        var step: CaseStep
+    }
+}
+
+/// Reads of cases, steps and the indicator facts.
+struct CaseReads {
+    let sql: any SQLDatabase
+
+    static let caseColumns = """
+        id, kind, number, title, state, section, co_sections, school_id, campaign_id, received_on, due_on, due_label, escalated,
+        extended, completed_on, completed_on_time, closed_on, fields_json, version
+        """
+
+    func caseRecord(id: Int64, suffix: SQLQueryString = "") async throws -> CaseRecord? {
+        let q: SQLQueryString = "SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE id = \(bind: id)" + suffix
+        return try await sql.raw(q).all().first.map(Self.decode)
+    }
+
+    func caseRecord(number: String) async throws -> CaseRecord? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE number = \(bind: number)").all().first.map(Self.decode)
+    }
+
+    func cases(_ q: CaseQuery) async throws -> Page<CaseRecord> {
+        var w: SQLQueryString = " FROM cases WHERE 1 = 1"
+        if let kinds = q.kinds { w += " AND kind IN (\(SQLList(kinds.map { SQLBind($0.rawValue) })))" }
+        if let v = q.visibility {
+            var parts: [SQLQueryString] = []
+            if !v.allOfKinds.isEmpty {
+                let kinds = v.allOfKinds.map(\.rawValue).sorted()
+                parts.append("kind IN (\(SQLList(kinds.map { SQLBind($0) })))")
+            }
+            if let s = v.section {
+                parts.append("section = \(bind: s.rawValue) OR co_sections LIKE \(bind: "%," + s.rawValue + ",%")")
+            }
+            if let schools = v.hazardSchools, !schools.isEmpty {
+                let ids = schools.map(\.rawValue).sorted()
+                parts.append("(kind = 'hazard' AND state <> 'found' AND school_id IN (\(SQLList(ids.map { SQLBind($0) }))))")
+            }
+            if parts.isEmpty { return Page(items: [], total: 0, offset: q.offset, limit: q.limit) }
+            w += " AND (" + parts.joined(separator: " OR ") + ")"
+        }
+        if let s = q.state { w += " AND state = \(bind: s)" }
+        if let s = q.section { w += " AND section = \(bind: s.rawValue)" }
+        if let s = q.schoolID { w += " AND school_id = \(bind: s.rawValue)" }
+        if let c = q.campaignID { w += " AND campaign_id = \(bind: c)" }
+        if q.openOnly { w += " AND closed_on IS NULL" }
+        if let d = q.dueBy { w += " AND closed_on IS NULL AND due_on IS NOT NULL AND due_on <= \(bind: d.description)" }
+        if let d = q.receivedFrom { w += " AND received_on >= \(bind: d.description)" }
+        if let d = q.receivedThrough { w += " AND received_on <= \(bind: d.description)" }
+        if let s = q.search, !s.isEmpty {
+            let like = "%" + s.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+            w += " AND (number LIKE \(bind: like) OR title LIKE \(bind: like))"
+        }
+        let total = try await sql.raw("SELECT COUNT(*) AS n" + w).first(decodingColumn: "n", as: Int.self) ?? 0
+        let order: SQLQueryString = q.dueBy != nil ? " ORDER BY due_on, id" : " ORDER BY received_on DESC, id DESC"
+        let rows = try await sql.raw("SELECT \(unsafeRaw: Self.caseColumns)" + w + order
+                                     + " LIMIT \(bind: q.limit) OFFSET \(bind: q.offset)").all()
+        return Page(items: try rows.map(Self.decode), total: total, offset: q.offset, limit: q.limit)
+    }
+
+    func steps(caseID: Int64) async throws -> [CaseStep] {
+        let files = try await sql.raw("""
+            SELECT id, case_id, step_id, name, content_type, size, sha256 FROM case_attachments WHERE case_id = \(bind: caseID) ORDER BY id
+            """).all().map(Self.attachmentInfo)
+        let byStep = Dictionary(grouping: files, by: \.stepID)
+        return try await sql.raw("SELECT * FROM case_steps WHERE case_id = \(bind: caseID) ORDER BY sequence").all().map { row in
+            let r = RowReader(row: row, table: "case_steps")
+            let kind = try r.enumValue("actor_kind", CaseActor.Kind.self)
+            let actor: CaseActor
+            switch kind {
+            case .system: actor = .system
+            case .publicPerson: actor = .publicPerson(try r.string("actor_name"))
+            case .user:
+                actor = CaseActor(login: try r.string("actor_login"), displayName: try r.string("actor_name"),
+                                  role: try r.optionalEnum("actor_role", Role.self) ?? .office, scope: .district)
+            }
+            let id = try r.int64("id")
+            return CaseStep(id: id, caseID: try r.int64("case_id"), sequence: try r.int("sequence"), action: try r.string("action"),
+                            actionTitle: try r.string("action_title"), fromState: try r.optionalString("from_state"),
+                            toState: try r.string("to_state"), actor: actor, on: try r.date("on_date"), at: try r.string("at"),
+                            fields: try Self.fields(try r.string("fields_json")), attachments: byStep[id] ?? [])
+        }
+    }
+
+    func facts(years: ClosedRange<Int>) async throws -> [CaseFact] {
+        let from = "\(years.lowerBound)-01-01", through = "\(years.upperBound)-12-31"
+        let records = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE received_on >= \(bind: from) AND received_on <= \(bind: through) ORDER BY id
+            """).all().map(Self.decode)
+        var firstTaken: [Int64: [String: CivilDate]] = [:]
+        for row in try await sql.raw("""
+            SELECT s.case_id AS c, s.action AS a, MIN(s.on_date) AS d FROM case_steps s JOIN cases k ON k.id = s.case_id
+            WHERE k.received_on >= \(bind: from) AND k.received_on <= \(bind: through) GROUP BY s.case_id, s.action
+            """).all() {
+            let c = try row.decode(column: "c", as: Int64.self)
+            if let d = CivilDate(iso: try row.decode(column: "d", as: String.self)) {
+                firstTaken[c, default: [:]][try row.decode(column: "a", as: String.self)] = d
+            }
+        }
+        var notices: [Int64: [CaseNoticeFact]] = [:]
+        for row in try await sql.raw("""
+            SELECT n.case_id AS c, n.notice_number AS num, n.issued_on AS d, n.school_id AS s FROM case_notices n
+            JOIN cases k ON k.id = n.case_id WHERE k.received_on >= \(bind: from) AND k.received_on <= \(bind: through) ORDER BY n.id
+            """).all() {
+            let r = RowReader(row: row, table: "case_notices")
+            notices[try r.int64("c"), default: []].append(
+                CaseNoticeFact(number: try r.string("num"), issuedOn: try r.date("d"), schoolID: try r.optionalID("s")))
+        }
+        return records.map { c in
+            CaseFact(id: c.id, kind: c.kind.rawValue, receivedOn: c.receivedOn, schoolID: c.schoolID, state: c.state,
+                     firstTaken: firstTaken[c.id] ?? [:], completedOn: c.completedOn, completedOnTime: c.completedOnTime,
+                     rating: c.fields["rating"], notices: notices[c.id] ?? [],
+                     refundOrdered: c.fields["refundOrdered"].flatMap(Int64.init).map(Money.init(fen:)),
+                     refundProven: c.fields["refundProven"].flatMap(Int64.init).map(Money.init(fen:)))
+        }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> CaseRecord {
+        let r = RowReader(row: row, table: "cases")
+        return CaseRecord(
+            id: try r.int64("id"), kind: try r.enumValue("kind", CaseKind.self), number: try r.string("number"),
+            title: try r.string("title"), state: try r.string("state"), section: try r.optionalEnum("section", Role.self),
+            coSections: CaseEngineSupport.sections(try r.string("co_sections")), schoolID: try r.optionalID("school_id"),
+            campaignID: try r.optionalInt64("campaign_id"), receivedOn: try r.date("received_on"), dueOn: try r.optionalDate("due_on"),
+            dueLabel: try r.optionalString("due_label"), escalated: try r.flag("escalated"), extended: try r.flag("extended"),
+            completedOn: try r.optionalDate("completed_on"), completedOnTime: try r.optionalInt64("completed_on_time").map { $0 != 0 },
+            closedOn: try r.optionalDate("closed_on"), fields: try fields(try r.string("fields_json")), version: try r.int("version"))
+    }
+
+    static func attachmentInfo(_ row: any SQLRow) throws -> CaseAttachmentInfo {
+        let r = RowReader(row: row, table: "case_attachments")
+        return CaseAttachmentInfo(id: try r.int64("id"), stepID: try r.int64("step_id"), name: try r.string("name"),
+                                  contentType: try r.string("content_type"), size: try r.int("size"), sha256: try r.string("sha256"))
+    }
+
+    static func campaign(_ row: any SQLRow) throws -> InspectionCampaign {
+        let r = RowReader(row: row, table: "inspection_campaigns")
+        return InspectionCampaign(
+            id: try r.int64("id"), name: try r.string("name"), startedOn: try r.date("started_on"), endsOn: try r.optionalDate("ends_on"),
+            schoolIDs: try r.string("school_ids").split(separator: ",").compactMap { Int64($0) }.map(SchoolID.init),
+            createdBy: try r.string("created_by"))
+    }
+
+    static func fields(_ json: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+    }
+}
+
+enum CaseEngineSupport {
+    static func sections(_ text: String) -> [Role] {
+        text.split(separator: ",").compactMap { Role(rawValue: String($0)) }
+    }
+}
