@@ -388,6 +388,8 @@ struct IndicatorsController {
                 return RecordView(kind: "班级", label: engine.describe(ref), href: "/classes/\(ref.id)")
             case .population:
                 return RecordView(kind: "适龄人口", label: engine.describe(ref), href: nil)
+            case .casework:
+                return RecordView(kind: "案件", label: engine.describe(ref), href: "/cases/\(ref.id)")
             }
         }
         return (views, hidden)
