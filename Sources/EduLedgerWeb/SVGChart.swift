@@ -1,3 +1,5 @@
+import EduLedgerReports
+
 /// Bar and line charts drawn as SVG text on the server: no script, no font or library from the
 /// internet, so the pages work on the bureau's closed network and a chart saved as `.svg` opens
 /// in a report editor unchanged. Labels are Chinese; the text uses the reader's system font.
@@ -136,20 +138,6 @@ struct SVGChart: Sendable {
 
     static func shorten(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
-    /// XML escaping of text and attribute values.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// XML escaping of text and attribute values (the same five characters as HTML).
+    static func escape(_ s: String) -> String { HTMLRenderer.escape(s) }
 }
