@@ -139,5 +139,5 @@ struct SVGChart: Sendable {
     static func shorten(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
     /// XML escaping of text and attribute values (the same five characters as HTML).
-    static func escape(_ s: String) -> String { HTMLRenderer.escape(s) }
+    static func escape(_ s: String) -> String { ReportHTML.escape(s) }
 }
