@@ -302,7 +302,13 @@ struct WebBehaviourTests {
                                     "/api/v1/draws/{id}/roster", "/api/v1/draws/{id}/publish", "/api/v1/draws/{id}/seed-parts",
                                     "/api/v1/draws/{id}/seed", "/api/v1/draws/{id}/assign", "/api/v1/draws/{id}/lock",
                                     "/api/v1/draws/{id}/lottery/labels", "/api/v1/draws/{id}/lottery/teachers", "/api/v1/draws/{id}/late",
-                                    "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/steps"])
+                                    "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/steps",
+                                    "/api/v1/indicators", "/api/v1/indicators/values", "/api/v1/indicators/drill",
+                                    "/api/v1/school-year/transfers", "/api/v1/school-year/transfers/{id}/approve",
+                                    "/api/v1/school-year/transfers/{id}/refuse", "/api/v1/school-year/leave",
+                                    "/api/v1/school-year/return", "/api/v1/school-year/year-end/preview",
+                                    "/api/v1/school-year/year-end", "/api/v1/school-year/year-end/{id}/undo",
+                                    "/api/v1/school-year/rollover"])
         #expect(object?["openapi"] as? String == "3.0.3")
     }
 
