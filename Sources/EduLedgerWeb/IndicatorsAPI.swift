@@ -60,7 +60,11 @@ struct IndicatorsAPI {
         _ = try context.require(.viewSchools)
         let snapshot = try await service.snapshot()
         var defs = snapshot.definitions
-        if let c = request.query("category") { defs = defs.filter { $0.category == c } }
+        if let c = APIController.strictQuery(request, "category") {
+            let known = Set(defs.map(\.category))
+            guard known.contains(c) else { throw Self.invalid("category", "可选类别：" + known.sorted().joined(separator: "、")) }
+            defs = defs.filter { $0.category == c }
+        }
         return JSONResponse.make(DefinitionsDTO(years: snapshot.years, definitions: defs))
     }
 
@@ -81,7 +85,11 @@ struct IndicatorsAPI {
             units = [try scope.unit(request.query("unit"))]
         }
         var defs = snapshot.definitions
-        if let c = request.query("category") { defs = defs.filter { $0.category == c } }
+        if let c = APIController.strictQuery(request, "category") {
+            let known = Set(defs.map(\.category))
+            guard known.contains(c) else { throw Self.invalid("category", "可选类别：" + known.sorted().joined(separator: "、")) }
+            defs = defs.filter { $0.category == c }
+        }
         if let id = request.query("indicator") {
             defs = defs.filter { $0.id == id }
             if defs.isEmpty { throw AppError.notFound }

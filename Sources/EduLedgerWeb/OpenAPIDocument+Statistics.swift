@@ -11,9 +11,10 @@ extension OpenAPIDocument {
     "/api/v1/indicators": {
       "get": {
         "operationId": "listIndicators", "summary": "指标定义（分子、分母、基准日、口径、标准）及可查询年度",
-        "parameters": [{"name": "category", "in": "query", "schema": {"type": "string", "enum": ["规模", "班额", "普及", "流动", "师资", "均衡"]}}],
+        "parameters": [{"name": "category", "in": "query", "schema": {"type": "string", "enum": ["规模", "班额", "普及", "流动", "师资", "均衡", "案件办理"]}}],
         "responses": {
           "200": {"description": "指标定义", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IndicatorDefinitions"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"}
         }
       }
@@ -25,7 +26,7 @@ extension OpenAPIDocument {
           {"name": "year", "in": "query", "schema": {"type": "integer"}},
           {"name": "unit", "in": "query", "description": "统计单位，如 district:431102、township:431102001、school:2143110201；默认本人所属单位", "schema": {"type": "string"}},
           {"name": "level", "in": "query", "description": "列出本人范围内某一层级的全部单位", "schema": {"type": "string", "enum": ["district", "township", "zone", "school", "group"]}},
-          {"name": "category", "in": "query", "schema": {"type": "string"}},
+          {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["规模", "班额", "普及", "流动", "师资", "均衡", "案件办理"]}},
           {"name": "indicator", "in": "query", "schema": {"type": "string"}}
         ],
         "responses": {
@@ -190,7 +191,7 @@ extension OpenAPIDocument {
         "bureauApproved": {"$ref": "#/components/schemas/TransferStep"}, "refused": {"$ref": "#/components/schemas/TransferStep"},
         "refusalReason": {"type": "string", "nullable": true}}},
       "YearEndRequest": {"type": "object", "properties": {"schoolCode": {"type": "string", "nullable": true, "description": "不给为全区"},
-        "repeaters": {"type": "array", "items": {"type": "string"}, "description": "留级学生学籍号"}}},
+        "repeaters": {"type": "array", "nullable": true, "items": {"type": "string"}, "description": "留级学生学籍号"}}},
       "YearEndRun": {"type": "object", "required": ["id", "year", "closed", "opened", "confirmedBy", "confirmedAt"], "properties": {
         "id": {"type": "integer"}, "year": {"type": "integer"}, "schoolID": {"type": "integer", "nullable": true}, "closed": {"type": "integer"},
         "opened": {"type": "integer"}, "confirmedBy": {"type": "string"}, "confirmedAt": {"type": "string"},

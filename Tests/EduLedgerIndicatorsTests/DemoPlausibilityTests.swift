@@ -10,24 +10,7 @@ struct DemoIndicators: Sendable {
     let engine: IndicatorEngine
 
     init() {
-        let generator = DemoGenerator(seed: 20_260_901, scale: .district)
-        var run = generator.makeRun()
-        var statistics = DemoStatistics(generator: generator)
-        var facts = IndicatorFacts(years: 2022...2026)
-        while let b = run.nextBatch() {
-            statistics.add(b)
-            if let d = b.districts.first { facts.district = d }
-            facts.townships += b.townships
-            facts.zones += b.zones
-            facts.schools += b.schools
-            facts.classes += b.classes
-            facts.students += b.students.map(StudentFact.init)
-            facts.enrolments += b.enrolments
-            facts.staff += b.staff.map(StaffFact.init)
-        }
-        let stats = statistics.makeBatch()
-        facts.population = stats.population
-        facts.resources = stats.resources
+        let facts = DemoGenerator(seed: 20_260_901, scale: .district).indicatorFacts(years: 2022...2026)
         engine = IndicatorEngine(facts: facts)
         report = (try? engine.compute()) ?? IndicatorReport(definitions: [], units: [], years: [], values: [])
     }
