@@ -30,6 +30,29 @@ struct RegistryEditController {
         deps.views.render("record_edit", ViewContext(chrome: Chrome(title: title, user: user, active: active), page: form), status: status)
     }
 
+    /// The end of every save: the form's own errors beside their fields, else the write, whose
+    /// domain refusal goes to the banner; on success, back to the record with "saved".
+    private func finish(_ title: String, _ user: CurrentUser, active: String, form: RecordFormPage, errors: [FieldError],
+                        redirect: String, write: () async throws -> Void) async throws -> Response {
+        var form = form
+        if !errors.isEmpty {
+            form.attach(errors)
+            return page(title, user, active: active, form, status: .unprocessableContent)
+        }
+        do {
+            try await write()
+        } catch let error as any UserFacingError {
+            form.attach([], formError: error.message)
+            return page(title, user, active: active, form, status: .unprocessableContent)
+        }
+        return Redirect.to(redirect, status: .seeOther)
+    }
+
+    /// A list typed in one field, separated by 、 , ; (Chinese or ASCII).
+    private static func list(_ text: String) -> [String] {
+        text.split(whereSeparator: { "、,，;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     // MARK: schools
 
     static let schoolFields: Set<String> = ["name", "address", "ownership", "urbanRural", "zone", "centralSchool", "campuses"]
@@ -75,21 +98,11 @@ struct RegistryEditController {
         if let u = reader.choice("urbanRural", label: "城乡分类", UrbanRural.self) { s.urbanRural = u }
         s.zoneID = reader.optionalID("zone", label: "学区").map(SchoolZoneID.init)
         s.centralSchoolID = reader.optionalID("centralSchool", label: "中心校").map(SchoolID.init)
-        s.campuses = reader.text("campuses", label: "校区", required: false, maxLength: 200)
-            .split(whereSeparator: { "、,，;；".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        var form = try await schoolPage(s, user: user)
-        if !reader.errors.isEmpty {
-            form.attach(reader.errors)
-            return page("修改学校信息", user, active: "schools", form, status: .unprocessableContent)
-        }
-        do {
+        s.campuses = Self.list(reader.text("campuses", label: "校区", required: false, maxLength: 200))
+        return try await finish("修改学校信息", user, active: "schools", form: try await schoolPage(s, user: user), errors: reader.errors,
+                                redirect: "/schools/\(school.id.rawValue)?saved=1") {
             try await deps.service.correct(s, by: user.account.actingUser)
-        } catch let error as any UserFacingError {
-            form.attach([], formError: error.message)
-            return page("修改学校信息", user, active: "schools", form, status: .unprocessableContent)
         }
-        return Redirect.to("/schools/\(school.id.rawValue)?saved=1", status: .seeOther)
     }
 
     // MARK: classes
@@ -232,23 +245,14 @@ struct RegistryEditController {
         m.established = reader.flag("established")
         if let q = reader.choice("qualification", label: "最高学历", Qualification.self) { m.qualification = q }
         if let t = reader.choice("title", label: "专业技术职务", ProfessionalTitle.self) { m.title = t }
-        m.subjects = reader.text("subjects", label: "任教学科", required: false, maxLength: 100)
-            .split(whereSeparator: { "、,，;；".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        m.subjects = Self.list(reader.text("subjects", label: "任教学科", required: false, maxLength: 100))
         m.backbone = reader.flag("backbone")
         m.left = reader.optionalDate("left", label: "离岗日期")
         if let left = m.left, left <= m.hired { reader.fail("left", "离岗日期须晚于入职日期 \(m.hired.description)") }
-        var form = staffPage(m)
-        if !reader.errors.isEmpty {
-            form.attach(reader.errors)
-            return page("修改教职工信息", user, active: "staff", form, status: .unprocessableContent)
+        let corrected = m
+        return try await finish("修改教职工信息", user, active: "staff", form: staffPage(m), errors: reader.errors,
+                                redirect: "/staff/\(m.id.rawValue)?saved=1") {
+            try await deps.service.correct(corrected, by: user.account.actingUser)
         }
-        do {
-            try await deps.service.correct(m, by: user.account.actingUser)
-        } catch let error as any UserFacingError {
-            form.attach([], formError: error.message)
-            return page("修改教职工信息", user, active: "staff", form, status: .unprocessableContent)
-        }
-        return Redirect.to("/staff/\(m.id.rawValue)?saved=1", status: .seeOther)
     }
 }
