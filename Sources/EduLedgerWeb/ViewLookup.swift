@@ -22,19 +22,8 @@ extension Chrome: MustacheParent {
         case "userName": return userName
         case "roleTitle": return roleTitle
         case "csrf": return csrf
-        case "nav": return nav
+        case "navHTML": return navHTML
         case "loggedIn": return loggedIn
-        default: return nil
-        }
-    }
-}
-
-extension Chrome.NavItem: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "href": return href
-        case "label": return label
-        case "active": return active
         default: return nil
         }
     }
