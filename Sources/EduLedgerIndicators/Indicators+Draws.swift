@@ -43,28 +43,26 @@ extension IndicatorRegistry {
                                   numerator: "电脑随机编班编成的班级数", denominator: nil, records: counted, unit: "个")) { ctx, year, t in
             for (d, i) in held(ctx, year) { t.num(school: i, RecordRef(.classDraw, d.id), Double(d.classCount)) }
         })
-        list.append(.additive(def("draws.public_seed_rate", "编班种子现场公开输入率", "Draws seeded in public",
-                                  numerator: "其中种子各组成部分均在名单公布后、种子确定前录入，且至少一部分由家长代表或监督员现场输入的次数",
-                                  denominator: "当年组织电脑随机编班的次数",
-                                  records: counted + "；种子只由公开值（如开奖号码）组成的不计入分子",
-                                  factor: .percent, precision: 1)) { ctx, year, t in
-            for (d, i) in held(ctx, year) {
-                let ref = RecordRef(.classDraw, d.id)
-                t.den(school: i, ref)
-                if d.seedEnteredInPublic { t.num(school: i, ref) }
+        /// A rate over the draws held in the year: those that pass `counts` form the numerator.
+        func rate(_ d: IndicatorDefinition, counts: @escaping @Sendable (DrawFact) -> Bool) -> Indicator {
+            .additive(d) { ctx, year, t in
+                for (draw, i) in held(ctx, year) {
+                    let ref = RecordRef(.classDraw, draw.id)
+                    t.den(school: i, ref)
+                    if counts(draw) { t.num(school: i, ref) }
+                }
             }
-        })
-        list.append(.additive(def("draws.verifiable_rate", "编班结果可核验率", "Draws anyone can verify",
-                                  numerator: "其中编班记录载明所公布名单的摘要、确定的种子及其组成部分，可用公开记录重新计算核验的次数",
-                                  denominator: "当年组织电脑随机编班的次数",
-                                  records: counted + "；记录与公布的名单摘要或种子不符的不计入分子",
-                                  factor: .percent, precision: 1)) { ctx, year, t in
-            for (d, i) in held(ctx, year) {
-                let ref = RecordRef(.classDraw, d.id)
-                t.den(school: i, ref)
-                if d.verifiable { t.num(school: i, ref) }
-            }
-        })
+        }
+        list.append(rate(def("draws.public_seed_rate", "编班种子现场公开输入率", "Draws seeded in public",
+                             numerator: "其中种子各组成部分均在名单公布后、种子确定前录入，且至少一部分由家长代表或监督员现场输入的次数",
+                             denominator: "当年组织电脑随机编班的次数",
+                             records: counted + "；种子只由公开值（如开奖号码）组成的不计入分子",
+                             factor: .percent, precision: 1), counts: \.seedEnteredInPublic))
+        list.append(rate(def("draws.verifiable_rate", "编班结果可核验率", "Draws anyone can verify",
+                             numerator: "其中编班记录载明所公布名单的摘要、确定的种子及其组成部分，可用公开记录重新计算核验的次数",
+                             denominator: "当年组织电脑随机编班的次数",
+                             records: counted + "；记录与公布的名单摘要或种子不符的不计入分子",
+                             factor: .percent, precision: 1), counts: \.verifiable))
         return list
     }()
 }

@@ -369,15 +369,18 @@ private struct DocxBuilder {
         return xml + "</w:tbl><w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr></w:p>"
     }
 
+    /// A centred paragraph of its own holding an inline drawing of `cx` × `cy` EMU, up to its extent.
+    func inlineStart(cx: Int, cy: Int) -> String {
+        "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>"
+            + runProperties(font: document.fonts.body, size: document.bodySize, bold: false) + "<w:drawing>"
+            + "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"\(cx)\" cy=\"\(cy)\"/>"
+    }
+
     func drawing(_ image: DocxImage, index: Int) -> String {
         let cx = Int((image.widthCentimetres * 360_000).rounded())
         let cy = Int((Double(cx) * Double(image.pixelHeight) / Double(image.pixelWidth)).rounded())
-        let name = "图片 \(index)"
         let description = XMLText.escaped(image.description, attribute: true)
-        var xml = "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>"
-            + runProperties(font: document.fonts.body, size: document.bodySize, bold: false) + "<w:drawing>"
-        xml += "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"\(cx)\" cy=\"\(cy)\"/>"
-        xml += "<wp:docPr id=\"\(index)\" name=\"\(name)\" descr=\"\(description)\"/>"
+        var xml = inlineStart(cx: cx, cy: cy) + "<wp:docPr id=\"\(index)\" name=\"图片 \(index)\" descr=\"\(description)\"/>"
         xml += "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
         xml += "<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic>"
         xml += "<pic:nvPicPr><pic:cNvPr id=\"\(index)\" name=\"image\(index).png\" descr=\"\(description)\"/><pic:cNvPicPr/></pic:nvPicPr>"
@@ -393,10 +396,7 @@ private struct DocxBuilder {
         let cy = Int((chart.heightCentimetres * 360_000).rounded())
         let id = images.count + index
         let description = XMLText.escaped(chart.description.isEmpty ? chart.title : chart.description, attribute: true)
-        var xml = "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>"
-            + runProperties(font: document.fonts.body, size: document.bodySize, bold: false) + "<w:drawing>"
-        xml += "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"\(cx)\" cy=\"\(cy)\"/>"
-        xml += "<wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>"
+        var xml = inlineStart(cx: cx, cy: cy) + "<wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>"
         xml += "<wp:docPr id=\"\(id)\" name=\"图表 \(index)\" title=\"\(XMLText.escaped(chart.title, attribute: true))\" descr=\"\(description)\"/>"
         xml += "<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\">"
         xml += "<c:chart r:id=\"\(chartRelationship(index - 1))\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"

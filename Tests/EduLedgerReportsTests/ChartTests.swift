@@ -9,7 +9,7 @@ import Testing
 struct ChartTests {
     let generator = DemoFacts.generator
 
-    func district() throws -> ReportingUnit { try #require(generator.district) }
+    func district() throws -> ReportingUnit { try DemoFacts.district() }
 
     @Test("the directive parses: kind, level, series, years and caption")
     func parses() throws {
@@ -131,7 +131,7 @@ struct ChartTests {
             for label in chart.categories { #expect(xml.contains("<c:v>\(label)</c:v>")) }
             // Cached values, in order, are the figures' values.
             let cached = Self.values(in: xml)
-            let expected = chart.series.map { $0.points.map { $0.value.map { DocxChartValue.text($0) } } }
+            let expected = chart.series.map { $0.points.map { $0.value.map { DocxChart.cached($0) } } }
             #expect(cached == expected)
             #expect(xml.contains("<a:ea typeface=\"宋体\"/>"))
         }
@@ -152,16 +152,5 @@ struct ChartTests {
             }
             return out
         }
-    }
-}
-
-/// How the chart part writes a number (the same rule as `DocxChart`'s cache).
-enum DocxChartValue {
-    static func text(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        var text = String(format: "%.10f", v)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
     }
 }
