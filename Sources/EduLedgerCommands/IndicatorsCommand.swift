@@ -138,7 +138,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
             case .student: return StatisticsRecordKey(kind: "student", id: ref.id)
             case .staff: return StatisticsRecordKey(kind: "staff", id: ref.id)
             case .school, .resources: return StatisticsRecordKey(kind: "school", id: ref.id)
-            case .schoolClass, .population, .casework: return nil
+            case .schoolClass, .population, .casework, .classDraw: return nil
             }
         }
         let labels = try await loader.labels(for: Array(Set(keys)).sorted { ($0.kind, $0.id) < ($1.kind, $1.id) })
@@ -148,7 +148,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
             case .student: kind = "student"
             case .staff: kind = "staff"
             case .school, .resources: kind = "school"
-            case .schoolClass, .population, .casework: return engine.describe(ref)
+            case .schoolClass, .population, .casework, .classDraw: return engine.describe(ref)
             }
             let name = labels[StatisticsRecordKey(kind: kind, id: ref.id)]
             return name.map { "\(engine.describe(ref))　\($0)" } ?? engine.describe(ref)

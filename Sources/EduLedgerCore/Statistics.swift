@@ -130,6 +130,9 @@ public struct IndicatorFacts: Sendable {
     /// Casework (信访, 建议提案, 安全隐患, 行政许可, 违规) received in the calendar years of `years`,
     /// for the casework indicators; empty when the caller did not load it.
     public var cases: [CaseFact] = []
+    /// Class draws (电脑随机编班) of the school years in `years`, for the draw indicators; empty
+    /// when the caller did not load them.
+    public var draws: [DrawFact] = []
 
     public init(district: District? = nil, townships: [Township] = [], zones: [SchoolZone] = [], schools: [School] = [],
                 classes: [SchoolClass] = [], students: [StudentFact] = [], enrolments: [Enrolment] = [],

@@ -3,7 +3,8 @@ import EduLedgerCore
 extension DemoGenerator {
     /// The generated district as indicator facts in memory, without a database: what the
     /// indicator and report tests and benchmarks compute on, so they need not load SQL first.
-    /// Casework is not included (it is generated against a store).
+    /// Casework is the latest year's demo plan replayed through the case engine; the class draw
+    /// is the one the web demo makes.
     public func indicatorFacts(years: ClosedRange<Int>) -> IndicatorFacts {
         var run = makeRun()
         var statistics = DemoStatistics(generator: self)
@@ -22,6 +23,8 @@ extension DemoGenerator {
         let stats = statistics.makeBatch()
         facts.population = stats.population
         facts.resources = stats.resources
+        facts.draws = Self.demoDraws(in: facts)
+        if years.contains(latestYear.startYear) { facts.cases = demoCaseFacts(schools: facts.schools) }
         return facts
     }
 }

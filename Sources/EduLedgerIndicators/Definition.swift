@@ -154,6 +154,8 @@ public struct RecordRef: Hashable, Sendable, Codable, Comparable {
         case student, schoolClass = "class", staff, school, population, resources
         /// A case of the casework (信访, 建议提案, 安全隐患, 行政许可, 违规).
         case casework = "case"
+        /// A class draw (电脑随机编班).
+        case classDraw = "draw"
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }

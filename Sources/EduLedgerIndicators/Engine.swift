@@ -180,6 +180,10 @@ public struct IndicatorEngine: Sendable {
         case .casework:
             guard let c = f.cases.first(where: { $0.id == ref.id }) else { return "案件#\(ref.id)" }
             return "案件#\(ref.id) \(c.kind) 受理\(c.receivedOn) \(c.state)"
+        case .classDraw:
+            guard let d = f.draws.first(where: { $0.id == ref.id }) else { return "编班#\(ref.id)" }
+            let school = context.schoolIndex[d.schoolID].map { f.schools[$0].name } ?? ""
+            return "编班#\(ref.id) \(school)\(d.schoolYear)年\(d.grade.rawValue) \(d.studentCount)人编\(d.classCount)个班"
         case .population:
             guard ref.id >= 0, Int(ref.id) < f.population.count else { return "人口#\(ref.id)" }
             let p = f.population[Int(ref.id)]

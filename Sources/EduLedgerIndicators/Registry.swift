@@ -3,7 +3,7 @@ import EduLedgerCore
 /// The registry: every indicator in report order. Each category lives in its own file, each
 /// definition directly above the closure that computes it.
 enum IndicatorRegistry {
-    static let all: [Indicator] = scale + classSize + access + flows + staffing + balance + casework
+    static let all: [Indicator] = scale + classSize + access + flows + staffing + balance + casework + draws
 
     static let byID: [String: Indicator] = {
         var map: [String: Indicator] = [:]

@@ -33,6 +33,9 @@ public enum ReportDocx {
             case .paragraph(let rs): d.paragraph(runs(rs))
             case .signature(let rs): d.blocks.append(.centered(runs(rs)))
             case .pageBreak: d.pageBreak()
+            case .chart(let chart):
+                d.chart(docxChart(chart))
+                d.centered(chart.caption)
             case .table(let header, let rows):
                 d.table(header: header.map { $0.map(\.text).joined() }, rows: rows.map { $0.map { $0.map(\.text).joined() } })
             }
@@ -46,6 +49,19 @@ public enum ReportDocx {
                     [reportID.map { "R\($0)-\(f.id)" } ?? f.id, f.text, f.name, f.unit.name, f.referenceDate, f.recordCounts, f.definition]
                 })
         return d
+    }
+
+    /// The chart as a native Word chart: the same categories and values the HTML draws, the caption
+    /// printed below it as reports do (图1 …), and the values in words as its alternative text.
+    static func docxChart(_ chart: ReportChart) -> DocxChart {
+        let description = chart.caption + "。" + chart.series.map { s in
+            s.name + "：" + zip(chart.categories, s.points).map { "\($0)\($1.text)" }.joined(separator: "，")
+        }.joined(separator: "；")
+        let many = chart.categories.count > 8
+        return DocxChart(kind: chart.kind == .bar ? .bar : .line, title: "", categories: chart.categories,
+                         series: chart.series.map { DocxChart.Series(name: $0.name, values: $0.points.map(\.value)) },
+                         decimals: chart.decimals, valueUnit: chart.valueUnit, widthCentimetres: 15, heightCentimetres: many ? 9 : 7.5,
+                         description: description)
     }
 
     /// The .docx bytes (written through a temporary file, as `DocxDocument` writes files).

@@ -39,6 +39,7 @@ struct Evaluation {
                 case .zone: levels.insert(.zone)
                 case .school: levels.insert(.school)
                 }
+            case .chart(let c): if let level = c.level { levels.insert(level.unitKind) }
             default: break
             }
         }
@@ -102,7 +103,7 @@ struct Evaluation {
         }
     }
 
-    private func value(_ id: String, _ place: ReportingUnit, _ year: Int) -> IndicatorValue? {
+    func value(_ id: String, _ place: ReportingUnit, _ year: Int) -> IndicatorValue? {
         values[Key(id: id, unit: place, year: year)]
     }
 
@@ -218,7 +219,7 @@ struct Evaluation {
         return .table(header: [[.text(level.rawValue)], [.text((measure?.nameZH ?? id) + "（\(unitChoice.rawValue)）")]], rows: body)
     }
 
-    private func nextID() -> String {
+    func nextID() -> String {
         let n = figures.count + 1
         return "F" + String(repeating: "0", count: max(0, 3 - String(n).count)) + String(n)
     }

@@ -24,6 +24,7 @@ public enum ReportHTML {
             case .paragraph(let rs): out += "<p>\(runs(rs))</p>\n"
             case .signature(let rs): out += "<p class=\"signature\">\(runs(rs))</p>\n"
             case .pageBreak: out += "<hr class=\"page-break\">\n"
+            case .chart(let chart): out += ReportChartSVG.render(chart, figures: byID, link: link)
             case .table(let header, let rows):
                 out += "<div class=\"table-wrap\"><table class=\"table\"><thead><tr>"
                 out += header.map { "<th>\(runs($0))</th>" }.joined() + "</tr></thead><tbody>\n"

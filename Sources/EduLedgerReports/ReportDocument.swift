@@ -39,6 +39,8 @@ public enum ReportBlock: Sendable, Hashable, Codable {
     case table(header: [[ReportRun]], rows: [[[ReportRun]]])
     case signature([ReportRun])
     case pageBreak
+    /// A chart whose every point is a figure of the report.
+    case chart(ReportChart)
 }
 
 /// One figure as printed, with everything needed to trace it: its definition, reference date,

@@ -62,6 +62,8 @@ public struct ReportGenerator: Sendable {
                 blocks.append(.table(header: header, rows: rows))
             case .moneyTable(let level, let ref):
                 blocks.append(state.moneyTable(level: level, ref: ref, children: children(of: unit, level: level)))
+            case .chart(let spec):
+                blocks.append(state.chart(spec, after: blocks, children: spec.level.map { children(of: unit, level: $0) } ?? []))
             }
         }
         let span = startYear == end ? "\(end)年" : "\(startYear)—\(end)年"

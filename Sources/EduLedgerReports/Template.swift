@@ -65,6 +65,8 @@ public enum TemplateBlock: Sendable, Hashable, Codable {
     /// A centred line (signature).
     case signature([Segment])
     case pageBreak
+    /// A bar or line chart of one or more indicators, over the years or over the units below.
+    case chart(ChartSpec)
 
     var references: [FigureReference] {
         switch self {
@@ -73,6 +75,7 @@ public enum TemplateBlock: Sendable, Hashable, Codable {
         case .unitTable(_, let c): return c
         case .moneyTable(_, let r): return [r]
         case .pageBreak: return []
+        case .chart(let c): return c.series + c.caption.compactMap(\.reference)
         }
     }
 }

@@ -79,6 +79,8 @@ public enum TemplateParser {
             if let n = Int(argument), (1...5).contains(n) { template.yearsCovered = n } else {
                 errors.append(TemplateError(TemplatePosition(line: line, column: argColumn), "年数应为1至5的整数，这里是“\(argument)”"))
             }
+        case "图表":
+            if let spec = chart(argument, line: line, column: argColumn, errors: &errors) { template.blocks.append(.chart(spec)) }
         case "分单位表", "金额表":
             let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
             guard let levelText = parts.first, let level = ChildLevel(rawValue: levelText) else {
@@ -107,7 +109,7 @@ public enum TemplateParser {
                 template.blocks.append(.unitTable(level: level, columns: refs))
             }
         default:
-            errors.append(TemplateError(here, "未知指令“@\(name)”（可用：@标题、@体裁、@年数、@落款、@分单位表、@金额表、@分页）"))
+            errors.append(TemplateError(here, "未知指令“@\(name)”（可用：@标题、@体裁、@年数、@落款、@分单位表、@金额表、@图表、@分页）"))
         }
     }
 

@@ -149,6 +149,7 @@ public struct IndicatorFactsLoader: Sendable {
                                    resources: resources, years: years)
         // Casework counts calendar years: the cases received in the years of the snapshot.
         facts.cases = try await CaseReads(sql: sql).facts(years: years)
+        facts.draws = try await drawFacts(years: years)
         return facts
     }
 

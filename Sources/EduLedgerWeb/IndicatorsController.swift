@@ -390,6 +390,8 @@ struct IndicatorsController {
                 return RecordView(kind: "适龄人口", label: engine.describe(ref), href: nil)
             case .casework:
                 return RecordView(kind: "案件", label: engine.describe(ref), href: "/cases/\(ref.id)")
+            case .classDraw:
+                return RecordView(kind: "编班", label: engine.describe(ref), href: "/draws/\(ref.id)")
             }
         }
         return (views, hidden)

@@ -374,6 +374,7 @@ struct ReportsController {
                 case .population: return RecordLink(label: generator.engine.describe(ref), href: nil)
                 // The case page applies the casework access rules itself.
                 case .casework: return RecordLink(label: generator.engine.describe(ref), href: "/cases/\(ref.id)")
+                case .classDraw: return RecordLink(label: generator.engine.describe(ref), href: "/draws/\(ref.id)")
                 }
             }
         }

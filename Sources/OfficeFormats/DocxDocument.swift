@@ -115,6 +115,8 @@ public struct DocxDocument: Sendable, Hashable {
         case table(header: [String], rows: [[String]])
         case pageBreak
         case image(DocxImage)
+        /// A native chart (see `DocxChart`).
+        case chart(DocxChart)
     }
 
     public var blocks: [Block] = []
@@ -145,6 +147,7 @@ public struct DocxDocument: Sendable, Hashable {
     public mutating func table(header: [String], rows: [[String]]) { blocks.append(.table(header: header, rows: rows)) }
     public mutating func pageBreak() { blocks.append(.pageBreak) }
     public mutating func image(_ image: DocxImage) { blocks.append(.image(image)) }
+    public mutating func chart(_ chart: DocxChart) { blocks.append(.chart(chart)) }
 
     /// Writes the .docx file (replacing one that exists).
     public func write(to url: URL) throws(OfficeFormatError) {
@@ -163,6 +166,7 @@ public struct DocxDocument: Sendable, Hashable {
             for (index, image) in builder.images.enumerated() {
                 try package.add("word/media/image\(index + 1).png", image.png)
             }
+            try builder.addCharts(to: package)
         } catch {
             try? FileManager.default.removeItem(at: url)
             throw error
@@ -189,6 +193,7 @@ public struct DocxDocument: Sendable, Hashable {
 private struct DocxBuilder {
     let document: DocxDocument
     var images: [DocxImage] = []
+    var charts: [DocxChart] = []
     var links: [String] = []
     var bookmarkNames: Set<String> = []
     var nextBookmark = 0
@@ -202,19 +207,25 @@ private struct DocxBuilder {
     static let r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
 
-    /// Relationship ids: rId1 styles, rId2 settings, rId3 footer, then images, then links.
+    /// Relationship ids: rId1 styles, rId2 settings, rId3 footer, then images, then charts, then links.
     func imageRelationship(_ index: Int) -> String { "rId\(10 + index)" }
-    func linkRelationship(_ index: Int) -> String { "rId\(10 + images.count + index)" }
+    func chartRelationship(_ index: Int) -> String { "rId\(10 + images.count + index)" }
+    func linkRelationship(_ index: Int) -> String { "rId\(10 + images.count + charts.count + index)" }
 
     mutating func body() -> String {
         var xml = DocxBuilder.declaration
         xml += "<w:document xmlns:w=\"\(DocxBuilder.w)\" xmlns:r=\"\(DocxBuilder.r)\""
         xml += " xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\""
         xml += " xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\""
-        xml += " xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
-        // Images get their relationship ids before links, so collect them first.
-        for block in document.blocks { if case .image(let image) = block { images.append(image) } }
+        xml += " xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\""
+        xml += " xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><w:body>"
+        // Images and charts get their relationship ids before links, so collect them first.
+        for block in document.blocks {
+            if case .image(let image) = block { images.append(image) }
+            if case .chart(let chart) = block { charts.append(chart) }
+        }
         var imageIndex = 0
+        var chartIndex = 0
         for block in document.blocks {
             switch block {
             case .title(let text):
@@ -242,6 +253,9 @@ private struct DocxBuilder {
             case .image(let image):
                 imageIndex += 1
                 xml += drawing(image, index: imageIndex)
+            case .chart(let chart):
+                chartIndex += 1
+                xml += chartDrawing(chart, index: chartIndex)
             }
         }
         xml += "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/>"
@@ -355,15 +369,18 @@ private struct DocxBuilder {
         return xml + "</w:tbl><w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr></w:p>"
     }
 
+    /// A centred paragraph of its own holding an inline drawing of `cx` × `cy` EMU, up to its extent.
+    func inlineStart(cx: Int, cy: Int) -> String {
+        "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>"
+            + runProperties(font: document.fonts.body, size: document.bodySize, bold: false) + "<w:drawing>"
+            + "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"\(cx)\" cy=\"\(cy)\"/>"
+    }
+
     func drawing(_ image: DocxImage, index: Int) -> String {
         let cx = Int((image.widthCentimetres * 360_000).rounded())
         let cy = Int((Double(cx) * Double(image.pixelHeight) / Double(image.pixelWidth)).rounded())
-        let name = "图片 \(index)"
         let description = XMLText.escaped(image.description, attribute: true)
-        var xml = "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>"
-            + runProperties(font: document.fonts.body, size: document.bodySize, bold: false) + "<w:drawing>"
-        xml += "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"\(cx)\" cy=\"\(cy)\"/>"
-        xml += "<wp:docPr id=\"\(index)\" name=\"\(name)\" descr=\"\(description)\"/>"
+        var xml = inlineStart(cx: cx, cy: cy) + "<wp:docPr id=\"\(index)\" name=\"图片 \(index)\" descr=\"\(description)\"/>"
         xml += "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
         xml += "<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic>"
         xml += "<pic:nvPicPr><pic:cNvPr id=\"\(index)\" name=\"image\(index).png\" descr=\"\(description)\"/><pic:cNvPicPr/></pic:nvPicPr>"
@@ -373,11 +390,48 @@ private struct DocxBuilder {
         return xml
     }
 
+    /// A chart on its own centred line; drawing ids follow the images' so every `docPr` id is unique.
+    func chartDrawing(_ chart: DocxChart, index: Int) -> String {
+        let cx = Int((chart.widthCentimetres * 360_000).rounded())
+        let cy = Int((chart.heightCentimetres * 360_000).rounded())
+        let id = images.count + index
+        let description = XMLText.escaped(chart.description.isEmpty ? chart.title : chart.description, attribute: true)
+        var xml = inlineStart(cx: cx, cy: cy) + "<wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>"
+        xml += "<wp:docPr id=\"\(id)\" name=\"图表 \(index)\" title=\"\(XMLText.escaped(chart.title, attribute: true))\" descr=\"\(description)\"/>"
+        xml += "<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\">"
+        xml += "<c:chart r:id=\"\(chartRelationship(index - 1))\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        return xml
+    }
+
+    /// The chart parts, their relationships and the workbooks behind them.
+    func addCharts(to package: PackageWriter) throws(OfficeFormatError) {
+        guard !charts.isEmpty else { return }
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        for (index, chart) in charts.enumerated() {
+            let n = index + 1
+            let workbook = scratch.url.appendingPathComponent("chart\(n).xlsx")
+            try chart.writeWorkbook(to: workbook)
+            try package.add("word/embeddings/Microsoft_Excel_Worksheet\(n).xlsx", file: workbook)
+            try package.add("word/charts/chart\(n).xml", chart.partXML(font: document.fonts.table, latin: document.fonts.latin,
+                                                                       externalDataRelationship: "rId1"))
+            var rels = DocxBuilder.declaration + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            rels += "<Relationship Id=\"rId1\" Type=\"\(DocxBuilder.r)/package\" Target=\"../embeddings/Microsoft_Excel_Worksheet\(n).xlsx\"/>"
+            try package.add("word/charts/_rels/chart\(n).xml.rels", rels + "</Relationships>")
+        }
+    }
+
     func contentTypes() -> String {
         var xml = DocxBuilder.declaration + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
         xml += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
         xml += #"<Default Extension="xml" ContentType="application/xml"/>"#
         if !images.isEmpty { xml += #"<Default Extension="png" ContentType="image/png"/>"# }
+        if !charts.isEmpty {
+            xml += #"<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>"#
+        }
+        for index in charts.indices {
+            xml += "<Override PartName=\"/word/charts/chart\(index + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.drawingml.chart+xml\"/>"
+        }
         xml += #"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>"#
         xml += #"<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>"#
         xml += #"<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>"#
@@ -399,6 +453,9 @@ private struct DocxBuilder {
         xml += "<Relationship Id=\"rId3\" Type=\"\(DocxBuilder.r)/footer\" Target=\"footer1.xml\"/>"
         for index in images.indices {
             xml += "<Relationship Id=\"\(imageRelationship(index))\" Type=\"\(DocxBuilder.r)/image\" Target=\"media/image\(index + 1).png\"/>"
+        }
+        for index in charts.indices {
+            xml += "<Relationship Id=\"\(chartRelationship(index))\" Type=\"\(DocxBuilder.r)/chart\" Target=\"charts/chart\(index + 1).xml\"/>"
         }
         for (index, address) in links.enumerated() {
             xml += "<Relationship Id=\"\(linkRelationship(index))\" Type=\"\(DocxBuilder.r)/hyperlink\" Target=\"\(XMLText.escaped(address, attribute: true))\" TargetMode=\"External\"/>"

@@ -7,4 +7,11 @@ import EduLedgerIndicators
 enum DemoFacts {
     static let facts: IndicatorFacts = DemoGenerator(seed: 20_260_901, scale: .district).indicatorFacts(years: 2022...2026)
     static let generator = ReportGenerator(facts: facts)
+
+    static func district() throws -> ReportingUnit {
+        guard let d = generator.district else { throw DemoFactsError.noDistrict }
+        return d
+    }
+
+    enum DemoFactsError: Error { case noDistrict }
 }

@@ -115,21 +115,44 @@ struct ReportGenerationTests {
         #expect(all.contains("R7-F001"))
         #expect(all.contains(primary.text))
         #expect(all.contains("一、2026年主要工作"))
-        let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        guard let soffice else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: soffice)
-        process.arguments = ["-env:UserInstallation=file://" + dir.appendingPathComponent("profile").path, "--headless",
-                             "--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir.path, url.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = try String(contentsOf: dir.appendingPathComponent("report.txt"), encoding: .utf8)
+        // The default template has charts: the document still converts, to text and to PDF.
+        let charts = doc.blocks.compactMap { b -> ReportChart? in if case .chart(let c) = b { return c }; return nil }
+        #expect(charts.count == 2)
+        for c in charts { #expect(paragraphs.contains(c.caption)) }
+        guard LibreOffice.available else { return }
+        let text = try String(contentsOf: try LibreOffice.convert(url, to: "txt:Text (encoded):UTF8", extension: "txt", in: dir), encoding: .utf8)
         #expect(text.contains(primary.text))
         #expect(text.contains("附录：数据口径与来源"))
+        let pdf = try LibreOffice.convert(url, to: "pdf", extension: "pdf", in: dir)
+        #expect(((try? FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int) ?? 0) > 10_000)
+        guard let pdfText = try LibreOffice.pdfText(pdf, in: dir) else { return }
+        // pdftotext puts a blank between Latin digits and Chinese; compare without blanks.
+        let flat = pdfText.filter { !$0.isWhitespace }
+        #expect(flat.contains(primary.text))
+        for c in charts { #expect(flat.contains(c.caption.filter { !$0.isWhitespace })) }
+    }
+
+    @Test(".docx chart: LibreOffice draws it — its category labels and values are in the PDF's text")
+    func chartInPDF() throws {
+        guard LibreOffice.available else { return }
+        // Labels that appear nowhere but in the chart, so finding them in the PDF proves it was drawn.
+        var d = DocxDocument()
+        d.paragraph("图表测试。")
+        d.chart(DocxChart(kind: .bar, title: "", categories: ["甲子乡", "乙丑镇", "丙寅街道"],
+                          series: [DocxChart.Series(name: "在校生", values: [4321, 8765, nil])], valueUnit: "人"))
+        d.chart(DocxChart(kind: .line, title: "入学率走势", categories: ["二〇二四", "二〇二五"],
+                          series: [DocxChart.Series(name: "入学率", values: [98.6, 99.1])], decimals: 1, valueUnit: "%"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chart-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("chart.docx")
+        try d.write(to: url)
+        let pdf = try LibreOffice.convert(url, to: "pdf", extension: "pdf", in: dir)
+        guard let text = try LibreOffice.pdfText(pdf, in: dir) else { return }
+        let flat = text.filter { !$0.isWhitespace }
+        for label in ["甲子乡", "乙丑镇", "丙寅街道", "4321", "8765", "二〇二四", "二〇二五", "98.6", "99.1", "入学率走势"] {
+            #expect(flat.contains(label), "\(label) not in the PDF")
+        }
     }
 
     @Test("frozen: the stored document renders identically after the records change; the diff names the changed figure")
@@ -158,5 +181,43 @@ struct ReportGenerationTests {
         #expect(html.contains("&lt;b&gt;小学&lt;/b&gt;"))
         #expect(html.contains("href=\"/reports/trace?indicator=students.primary&amp;unit=district%3A"))
         #expect(html.contains("附录：数据口径与来源"))
+    }
+}
+
+/// LibreOffice and poppler, when installed: converting a document is the test that Word-like
+/// readers open it.
+enum LibreOffice {
+    static let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/opt/libreoffice/program/soffice"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    static var available: Bool { soffice != nil }
+
+    /// Converts `url` with `--convert-to filter` into `dir`; the result's file.
+    static func convert(_ url: URL, to filter: String, extension ext: String, in dir: URL) throws -> URL {
+        let soffice = try #require(soffice)
+        try run(soffice, ["-env:UserInstallation=file://" + dir.appendingPathComponent("profile").path, "--headless",
+                          "--convert-to", filter, "--outdir", dir.path, url.path])
+        let out = dir.appendingPathComponent(url.deletingPathExtension().lastPathComponent + "." + ext)
+        #expect(FileManager.default.fileExists(atPath: out.path), "LibreOffice did not convert \(url.lastPathComponent) to \(ext)")
+        return out
+    }
+
+    /// The PDF's text through pdftotext, or nil when it is not installed.
+    static func pdfText(_ pdf: URL, in dir: URL) throws -> String? {
+        guard let tool = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return nil }
+        let out = dir.appendingPathComponent(pdf.deletingPathExtension().lastPathComponent + ".pdf.txt")
+        try run(tool, ["-enc", "UTF-8", pdf.path, out.path])
+        return try String(contentsOf: out, encoding: .utf8)
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
     }
 }
