@@ -9,10 +9,10 @@ extension GradeLevel: ExpressibleByArgument {
     public init?(argument: String) { self.init(text: argument) }
 }
 
-/// `eduledger schools list|show|add`
+/// `eduledger schools list|show|add|merge|close`
 struct SchoolsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "schools", abstract: "学校：列表、详情、登记", subcommands: [List.self, Show.self, Add.self])
+        commandName: "schools", abstract: "学校：列表、详情、登记", subcommands: [List.self, Show.self, Add.self, Merge.self, Close.self])
 
     struct SchoolJSON: Encodable {
         var school: School

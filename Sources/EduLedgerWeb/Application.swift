@@ -77,6 +77,7 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(StudentsController(deps: deps).routes)
     router.addRoutes(StaffController(deps: deps).routes)
     router.addRoutes(RegistryEditController(deps: deps).routes)
+    router.addRoutes(SchoolMergerController(deps: deps).routes)
     router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(CasesController(deps: deps).routes)

@@ -114,6 +114,12 @@ struct SchoolsController {
         var editHref: String?
         var newClassHref: String?
         var saved: Bool
+        /// 撤并与停办, for the bureau while the school is open.
+        var mergeHref: String?
+        /// After a merger: who left and whether each arrived at the receiving school.
+        var reconciliation: String?
+        var reconciles: Bool
+        var mergedNow: String?
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -133,6 +139,7 @@ struct SchoolsController {
         var mergedInto: School?
         if let m = school.mergedIntoID { mergedInto = try await deps.registry.school(id: m) }
         let mergedVisible = mergedInto.map { AccessPolicy.contains(user.readable, $0.id) } ?? false
+        let reconciliation = mergedInto == nil ? nil : try await deps.service.reconcileMerger(schoolID: school.id)
         let page = SchoolPage(
             school: row, address: school.address, opened: school.opened.chinese, closedText: school.closed?.chinese,
             mergedInto: mergedInto?.name, mergedIntoHref: mergedVisible ? mergedInto.map { "/schools/\($0.id.rawValue)" } : nil,
@@ -144,8 +151,16 @@ struct SchoolsController {
             townshipHref: "/schools?township=\(school.townshipID.rawValue)",
             editHref: user.may(.editSchools) ? "/schools/\(school.id.rawValue)/edit" : nil,
             newClassHref: user.may(.editClasses) && school.isOpen(on: today) ? "/schools/\(school.id.rawValue)/classes/new" : nil,
-            saved: request.query("saved") != nil)
+            saved: request.query("saved") != nil,
+            mergeHref: user.may(.editSchools) && user.readable == nil && school.closed == nil ? "/schools/\(school.id.rawValue)/merge" : nil,
+            reconciliation: reconciliation.map(Self.reconciliationText), reconciles: reconciliation?.reconciles ?? true,
+            mergedNow: request.query("merged").map { "撤并已办理：\($0)名学生已转入接收学校，变动已记入审计日志。" })
         return deps.views.render("school", ViewContext(chrome: Chrome(title: school.name, user: user, active: "schools"), page: page))
+    }
+
+    static func reconciliationText(_ r: SchoolMergerReconciliation) -> String {
+        let base = "撤并对账：\(r.date.chinese)以“学校撤并”离校\(r.left)人，同日转入\(r.into?.name ?? "接收学校")\(r.arrived)人"
+        return r.reconciles ? base + "，一致。" : base + "，不一致：未转入的学籍号 " + r.missing.prefix(20).joined(separator: "、") + "。"
     }
 
     struct ClassPage {

@@ -50,6 +50,8 @@ struct RouteRoleMatrixTests {
             Route(path: "/dashboard", expect: all),
             Route(path: "/schools/\(p)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesPrimary)),
             Route(path: "/schools/\(o)/edit", expect: editing(WebWorld.schoolEditors, WebWorld.seesOther)),
+            Route(path: "/schools/\(p)/merge", expect: editing(WebWorld.schoolEditors, WebWorld.seesPrimary)),
+            Route(path: "/schools/\(o)/merge", expect: editing(WebWorld.schoolEditors, WebWorld.seesOther)),
             Route(path: "/schools/\(p)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
             Route(path: "/schools/\(o)/classes/new", expect: editing(WebWorld.classEditors, WebWorld.seesOther)),
             Route(path: "/classes/\(c1)/edit", expect: editing(WebWorld.classEditors, WebWorld.seesPrimary)),
