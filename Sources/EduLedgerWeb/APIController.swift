@@ -29,6 +29,12 @@ struct APIController {
         (["me"], ["GET"]), (["schools"], ["GET"]), (["schools", "*"], ["GET"]), (["students"], ["GET"]),
         (["students", "*"], ["GET", "PATCH"]), (["staff"], ["GET"]), (["staff", "*"], ["GET"]), (["audit"], ["GET"]),
         (["cases"], ["GET", "POST"]), (["cases", "*"], ["GET"]), (["cases", "*", "steps"], ["POST"]),
+        (["indicators"], ["GET"]), (["indicators", "values"], ["GET"]), (["indicators", "drill"], ["GET"]),
+        (["school-year", "transfers"], ["GET", "POST"]), (["school-year", "transfers", "*", "approve"], ["POST"]),
+        (["school-year", "transfers", "*", "refuse"], ["POST"]), (["school-year", "leave"], ["POST"]),
+        (["school-year", "return"], ["POST"]), (["school-year", "year-end", "preview"], ["POST"]),
+        (["school-year", "year-end"], ["POST"]), (["school-year", "year-end", "*", "undo"], ["POST"]),
+        (["school-year", "rollover"], ["POST"]),
     ]
 
     /// The methods allowed on an `/api/v1/…` path, or `nil` when no route has that path.
