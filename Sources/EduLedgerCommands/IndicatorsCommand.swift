@@ -53,14 +53,18 @@ struct IndicatorsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await db.withStore { store in
+                // EDULEDGER_TIMING=1 prints the time of each step on stderr (for the benchmarks).
+                var steps = StepTimer(enabled: ProcessInfo.processInfo.environment["EDULEDGER_TIMING"] == "1")
                 let loader = IndicatorFactsLoader(database: store.database)
                 let first = from ?? year
                 let facts = try await loader.load(years: (first - 1)...year)
+                steps.done("读取记录（\(facts.students.count)名学生，\(facts.enrolments.count)条学籍）")
                 let engine = IndicatorEngine(facts: facts)
+                steps.done("建立索引")
                 if let drill {
                     try await printDrill(drill, engine: engine, loader: loader)
                 } else {
-                    try printFigures(engine: engine, years: first...year)
+                    try printFigures(engine: engine, years: first...year, steps: &steps)
                 }
             }
         }
@@ -71,7 +75,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
         return try unit.map { try engine.unit(kind: kind, key: $0) }
     }
 
-    private func printFigures(engine: IndicatorEngine, years: ClosedRange<Int>) throws {
+    private func printFigures(engine: IndicatorEngine, years: ClosedRange<Int>, steps: inout StepTimer) throws {
         var ids: [String]? = indicators.isEmpty ? nil : indicators
         if let category {
             let inCategory = IndicatorEngine.definitions.filter { $0.category == category }.map(\.id)
@@ -79,12 +83,20 @@ struct IndicatorsCommand: AsyncParsableCommand {
             ids = (ids ?? inCategory).filter { inCategory.contains($0) }
         }
         var report = try engine.compute(years: years, indicators: ids, levels: level.kinds)
+        steps.done("计算\(report.values.count)个数值")
+        defer { steps.done("输出") }
         if level != .all, level != .district, let key = unit {
             let u = try engine.unit(kind: UnitKind(rawValue: level.rawValue) ?? .district, key: key)
             report.values = report.values.filter { $0.unit == u }
             report.units = [u]
         }
-        if json { try printJSON(report); return }
+        if json {
+            // The report's own writer: the bytes `printJSON` would print, streamed in chunks.
+            let out = FileHandle.standardOutput
+            report.writeJSON { out.write(Data($0)) }
+            out.write(Data("\n".utf8))
+            return
+        }
         let districtName = engine.units.first?.name ?? ""
         for y in years {
             print("\(districtName)　\(y)年教育统计指标（基准日\(SchoolYear(y).referenceDate.chinese)；时期数为\(SchoolYear(y - 1).name)）")
@@ -173,5 +185,21 @@ struct IndicatorsCommand: AsyncParsableCommand {
             for ref in refs.prefix(max(0, limit)) { print("  " + label(ref)) }
             if refs.count > limit { print("  ……另有\(refs.count - limit)条（用 --limit 或 --json 查看全部）") }
         }
+    }
+}
+
+/// Wall time of the steps of a command, printed on stderr when enabled.
+struct StepTimer {
+    let enabled: Bool
+    private var last = ContinuousClock.now
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func done(_ step: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let d = (now - last).components
+        printError(step + "：" + String(format: "%.3f", Double(d.seconds) + Double(d.attoseconds) / 1e18) + " 秒")
+        last = now
     }
 }

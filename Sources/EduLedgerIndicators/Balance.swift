@@ -238,13 +238,19 @@ extension IndicatorRegistry {
     static func balanceFigures(_ ctx: Context, _ year: Int, _ t: Tally, stage: BalanceStage, item: BalanceItem) {
         var stagePupils = [Int](repeating: 0, count: ctx.schools.count)
         var allPupils = [Int](repeating: 0, count: ctx.schools.count)
-        for i in ctx.stock(year) {
-            let host = ctx.balanceHost[Int(ctx.enrolmentSchool[Int(i)])]
-            allPupils[host] += 1
-            if ctx.enrolments[Int(i)].grade.stage == stage.stage {
-                stagePupils[host] += 1
-                // Pupils one by one only when their records are wanted; otherwise per school.
-                if t.isDrilling { t.den(school: host, ctx.ref(student: i)) }
+        if !t.isDrilling, let counted = ctx.hostPupils(year), let byStage = counted.byStage[stage.stage] {
+            // The same counts as the loop below, taken once per year for every item.
+            allPupils = counted.all
+            stagePupils = byStage
+        } else {
+            for i in ctx.stock(year) {
+                let host = ctx.balanceHost[Int(ctx.enrolmentSchool[Int(i)])]
+                allPupils[host] += 1
+                if ctx.enrolments[Int(i)].grade.stage == stage.stage {
+                    stagePupils[host] += 1
+                    // Pupils one by one only when their records are wanted; otherwise per school.
+                    if t.isDrilling { t.den(school: host, ctx.ref(student: i)) }
+                }
             }
         }
         if !t.isDrilling {

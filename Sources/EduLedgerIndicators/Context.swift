@@ -33,6 +33,17 @@ final class Context: Sendable {
     /// Per school: the school whose figures it is part of in the 均衡 tables (a 教学点 counts
     /// with its central school).
     let balanceHost: [Int]
+    /// Per year: staff employed at a school on 9月1日, with the school's index (in staff order).
+    /// Computed once: a dozen indicators ask for it per year.
+    private let staffByYear: [Int: [(staff: StaffFact, school: Int)]]
+    /// Per year: pupils on 9月1日 per 均衡 host school, all stages and by stage (the 均衡 items
+    /// of one stage all start from the same counts).
+    private let hostPupilsByYear: [Int: HostPupils]
+
+    struct HostPupils: Sendable {
+        let all: [Int]
+        let byStage: [Stage: [Int]]
+    }
     let firstYear: Int
     let lastYear: Int
 
@@ -60,8 +71,10 @@ final class Context: Sendable {
                 per[s].append(Int32(i))
             }
         }
+        // By first day, then by position (a total order, so any sort gives the same lists).
+        let fromDay = facts.enrolments.map { $0.from.dayNumber }
         for s in per.indices where per[s].count > 1 {
-            per[s].sort { (facts.enrolments[Int($0)].from, $0) < (facts.enrolments[Int($1)].from, $1) }
+            per[s].sort { (fromDay[Int($0)], $0) < (fromDay[Int($1)], $1) }
         }
         enrolmentSchool = es
         enrolmentStudent = est
@@ -97,8 +110,32 @@ final class Context: Sendable {
         stockByYear = stock
         onDateByYear = onDate
         classSizesByYear = classSizes
-        balanceHost = facts.schools.map { s in s.centralSchoolID.flatMap { si[$0] } ?? si[s.id] ?? 0 }
+        let hosts = facts.schools.map { s in s.centralSchoolID.flatMap { si[$0] } ?? si[s.id] ?? 0 }
+        balanceHost = hosts
+        var staffYears: [Int: [(staff: StaffFact, school: Int)]] = [:]
+        var pupilYears: [Int: HostPupils] = [:]
+        for year in (firstYear - 3)...(lastYear + 1) {
+            let day = SchoolYear(year).referenceDate
+            staffYears[year] = facts.staff.compactMap { m in
+                guard m.isEmployed(on: day), let id = m.schoolID, let s = si[id] else { return nil }
+                return (m, s)
+            }
+            var all = [Int](repeating: 0, count: facts.schools.count)
+            var byStage: [Stage: [Int]] = [:]
+            for stage in Stage.allCases { byStage[stage] = [Int](repeating: 0, count: facts.schools.count) }
+            for i in stock[year] ?? [] {
+                let host = hosts[Int(es[Int(i)])]
+                all[host] += 1
+                byStage[facts.enrolments[Int(i)].grade.stage]?[host] += 1
+            }
+            pupilYears[year] = HostPupils(all: all, byStage: byStage)
+        }
+        staffByYear = staffYears
+        hostPupilsByYear = pupilYears
     }
+
+    /// Pupils on 9月1日 of `year` per 均衡 host school (see `balanceHost`).
+    func hostPupils(_ year: Int) -> HostPupils? { hostPupilsByYear[year] }
 
     /// Classes with pupils on 9月1日 of `year`, by id.
     func classSizes(_ year: Int) -> [ClassSize] { classSizesByYear[year] ?? [] }
@@ -138,6 +175,7 @@ final class Context: Sendable {
 
     /// Staff employed at a school on 9月1日 of `year`, with the school's index.
     func staff(on year: Int) -> [(staff: StaffFact, school: Int)] {
+        if let cached = staffByYear[year] { return cached }
         let day = SchoolYear(year).referenceDate
         return facts.staff.compactMap { m in
             guard m.isEmployed(on: day), let id = m.schoolID, let s = schoolIndex[id] else { return nil }

@@ -8,6 +8,13 @@ struct UnitMap: Sendable {
     /// Per township: the district and the township (population-based figures).
     let ofTownship: [[Int32]]
     let schoolUnit: [Int]
+    /// `ofSchool` and `ofTownship` laid out flat: the units of school s are
+    /// `schoolUnits[schoolStart[s] ..< schoolStart[s + 1]]` (the same units in the same order).
+    /// Why: the tally's inner loop then reads one array instead of retaining a nested one per record.
+    let schoolUnits: [Int32]
+    let schoolStart: [Int32]
+    let townshipUnits: [Int32]
+    let townshipStart: [Int32]
     /// Per unit: the school it is, or −1.
     let schoolOfUnit: [Int]
     let index: [ReportingUnit: Int]
@@ -46,6 +53,8 @@ struct UnitMap: Sendable {
             return list
         }
         ofTownship = f.townships.map { t in [0, Int32(townshipUnit[t.id] ?? 0)] }
+        (schoolUnits, schoolStart) = Self.flatten(ofSchool)
+        (townshipUnits, townshipStart) = Self.flatten(ofTownship)
         self.units = units
         self.schoolUnit = schoolUnit
         var schoolOfUnit = [Int](repeating: -1, count: units.count)
@@ -54,6 +63,18 @@ struct UnitMap: Sendable {
         var index: [ReportingUnit: Int] = [:]
         for (i, u) in units.enumerated() { index[u] = i }
         self.index = index
+    }
+}
+
+extension UnitMap {
+    static func flatten(_ lists: [[Int32]]) -> ([Int32], [Int32]) {
+        var flat: [Int32] = []
+        var start: [Int32] = [0]
+        for list in lists {
+            flat.append(contentsOf: list)
+            start.append(Int32(flat.count))
+        }
+        return (flat, start)
     }
 }
 
@@ -78,20 +99,20 @@ final class Tally {
 
     /// Adds to the numerator of a school's units.
     func num(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        if school >= 0 { add(map.ofSchool[school], numerator: true, ref, weight) }
+        if school >= 0 { add(map.schoolUnits, map.schoolStart, school, numerator: true, ref, weight) }
     }
 
     func den(school: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        if school >= 0 { add(map.ofSchool[school], numerator: false, ref, weight) }
+        if school >= 0 { add(map.schoolUnits, map.schoolStart, school, numerator: false, ref, weight) }
     }
 
     /// Adds to the numerator of a township's units (figures against population data).
     func num(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        if township >= 0 { add(map.ofTownship[township], numerator: true, ref, weight) }
+        if township >= 0 { add(map.townshipUnits, map.townshipStart, township, numerator: true, ref, weight) }
     }
 
     func den(township: Int, _ ref: RecordRef, _ weight: Double = 1) {
-        if township >= 0 { add(map.ofTownship[township], numerator: false, ref, weight) }
+        if township >= 0 { add(map.townshipUnits, map.townshipStart, township, numerator: false, ref, weight) }
     }
 
     /// Adds to the district's numerator only (a case that belongs to no school, such as a petition).
@@ -101,6 +122,21 @@ final class Tally {
 
     /// The hottest loop of the engine: one buffer access per record instead of one checked
     /// array access per unit (the exclusivity checks on a class's arrays cost more than the adds).
+    private func add(_ flat: [Int32], _ start: [Int32], _ owner: Int, numerator isNumerator: Bool, _ ref: RecordRef,
+                     _ weight: Double) {
+        let lo = Int(start[owner]), hi = Int(start[owner + 1])
+        flat.withUnsafeBufferPointer { units in
+            if isNumerator {
+                numerator.withUnsafeMutableBufferPointer { b in for k in lo..<hi { b[Int(units[k])] += weight } }
+            } else {
+                denominator.withUnsafeMutableBufferPointer { b in for k in lo..<hi { b[Int(units[k])] += weight } }
+            }
+        }
+        if let target, flat[lo..<hi].contains(target) {
+            if isNumerator { numeratorRefs.append(ref) } else { denominatorRefs.append(ref) }
+        }
+    }
+
     private func add(_ units: [Int32], numerator isNumerator: Bool, _ ref: RecordRef, _ weight: Double) {
         if isNumerator {
             numerator.withUnsafeMutableBufferPointer { b in for u in units { b[Int(u)] += weight } }

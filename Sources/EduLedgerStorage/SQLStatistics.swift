@@ -60,14 +60,26 @@ public struct IndicatorFactsLoader: Sendable {
 
     /// The snapshot for `years`. Enrolments, classes and staff are read from three years before
     /// the first year (cohort and flow figures look back) to the 9月1日 after the last.
+    ///
+    /// The two big tables (enrolment periods and students) are read at the same time as each
+    /// other and as the small ones, each in one pass over its table.
     public func load(years: ClosedRange<Int>) async throws -> IndicatorFacts {
+        let window = FactWindow(start: SchoolYear(years.lowerBound - 3).referenceDate.description,
+                                end: SchoolYear(years.upperBound + 1).referenceDate.description)
+        let big = BigFactReads(database: database, window: window)
+        async let enrolmentRows = big.enrolments()
+        async let studentRows = big.students()
+        var facts = try await smallFacts(years: years, window: window)
+        facts.enrolments = try await enrolmentRows
+        facts.students = big.enrolled(try await studentRows, in: facts.enrolments)
+        return facts
+    }
+
+    /// Everything but enrolments and students: districts, townships, zones, schools, classes,
+    /// staff, population, resources and casework.
+    private func smallFacts(years: ClosedRange<Int>, window: FactWindow) async throws -> IndicatorFacts {
         let sql = database.reader
         let reads = SQLRegistryReads(sql: sql)
-        let windowStart = SchoolYear(years.lowerBound - 3).referenceDate.description
-        let windowEnd = SchoolYear(years.upperBound + 1).referenceDate.description
-        let enrolmentWindow: SQLQueryString =
-            "from_date <= \(bind: windowEnd) AND (until_date IS NULL OR until_date > \(bind: windowStart))"
-
         let district = try await reads.district()
         let townships = try await reads.townships()
         let zones = try await reads.schoolZones()
@@ -77,41 +89,9 @@ public struct IndicatorFactsLoader: Sendable {
             + " FROM classes WHERE school_year BETWEEN \(bind: years.lowerBound - 3) AND \(bind: years.upperBound) ORDER BY id")
             .all().map { try Tables.Classes.decode(RowReader(row: $0, table: "classes")) }
 
-        // The two big tables come back as one text column per row, split here: decoding nine
-        // columns by name per row costs more than the query itself.
-        let packer = Packed(flavor: database.flavor)
-        var enrolments = try await packer.rows(sql, table: "enrolments", count: 9, [
-            "CAST(id AS TEXT)", "CAST(student_id AS TEXT)", "CAST(school_id AS TEXT)", "grade",
-            "COALESCE(CAST(class_id AS TEXT), '')", "from_date", "COALESCE(until_date, '')", "entry",
-            "COALESCE(exit_reason, '')"], from: " FROM enrolments WHERE " + enrolmentWindow)
-            .map { f -> Enrolment in
-                Enrolment(
-                    id: EnrolmentID(try f.int64(0)), studentID: StudentID(try f.int64(1)), schoolID: SchoolID(try f.int64(2)),
-                    grade: try f.enumValue(3, GradeLevel.self), classID: try f.optionalInt64(4).map(ClassID.init),
-                    from: try f.date(5), until: try f.optionalDate(6), entry: try f.enumValue(7, EntryReason.self),
-                    exit: try f.optionalEnum(8, ExitReason.self))
-            }
-
-        var students = try await packer.rows(sql, table: "students", count: 10, [
-            "CAST(id AS TEXT)", "gender", "birth_date", "COALESCE(CAST(hukou_township_id AS TEXT), '')",
-            "CAST(left_behind AS TEXT)", "CAST(migrant_worker_child AS TEXT)", "COALESCE(disability, '')",
-            "CAST(inclusive_class AS TEXT)", "COALESCE(poverty, '')", "CAST(boarding AS TEXT)"],
-            from: " FROM students WHERE id IN (SELECT student_id FROM enrolments WHERE " + enrolmentWindow + ")")
-            .map { f -> StudentFact in
-                StudentFact(
-                    id: StudentID(try f.int64(0)), gender: try f.enumValue(1, Gender.self), birthDate: try f.date(2),
-                    hukouTownshipID: try f.optionalInt64(3).map(TownshipID.init),
-                    flags: StudentFlags(
-                        leftBehind: f.flag(4), migrantWorkerChild: f.flag(5),
-                        disability: try f.optionalEnum(6, DisabilityType.self), inclusiveClass: f.flag(7),
-                        poverty: try f.optionalEnum(8, PovertyStatus.self), boarding: f.flag(9)))
-            }
-
-        enrolments.sort { $0.id < $1.id }
-        students.sort { $0.id < $1.id }
         let staffColumns = ["id", "school_id", "post", "qualification", "backbone", "subjects", "hired", "left_date"]
         let staff = try await sql.raw(SQLQueryString("SELECT " + staffColumns.joined(separator: ", "))
-            + " FROM staff WHERE hired <= \(bind: windowEnd) AND (left_date IS NULL OR left_date > \(bind: windowStart)) ORDER BY id")
+            + " FROM staff WHERE hired <= \(bind: window.end) AND (left_date IS NULL OR left_date > \(bind: window.start)) ORDER BY id")
             .all().map { row -> StaffFact in
                 let r = RowReader(row: row, table: "staff")
                 return StaffFact(id: try r.id("id"), schoolID: try r.optionalID("school_id"),
@@ -145,7 +125,7 @@ public struct IndicatorFactsLoader: Sendable {
             }
 
         var facts = IndicatorFacts(district: district, townships: townships, zones: zones, schools: schools, classes: classes,
-                                   students: students, enrolments: enrolments, staff: staff, population: population,
+                                   students: [], enrolments: [], staff: staff, population: population,
                                    resources: resources, years: years)
         // Casework counts calendar years: the cases received in the years of the snapshot.
         facts.cases = try await CaseReads(sql: sql).facts(years: years)
@@ -193,84 +173,3 @@ public struct StatisticsRecordKey: Hashable, Sendable {
     public init(kind: String, id: Int64) { self.kind = kind; self.id = id }
 }
 
-/// One text column per row: the fields joined by the unit separator (U+001F), which no stored
-/// value contains, and split again here.
-struct Packed {
-    let flavor: SQLFlavor
-
-    func select(_ expressions: [String]) -> String {
-        let separator = flavor == .sqlite ? " || char(31) || " : " || chr(31) || "
-        return expressions.joined(separator: separator) + " AS packed"
-    }
-
-    /// One row's fields as byte ranges of its text (splitting by `Character` costs more than the query).
-    struct Fields {
-        let table: String
-        let bytes: [UInt8]
-        let ranges: [Range<Int>]
-
-        private func fail(_ i: Int) -> RowDecodingError {
-            RowDecodingError(table: table, column: "#\(i)", value: text(i))
-        }
-        func text(_ i: Int) -> String { String(decoding: bytes[ranges[i]], as: UTF8.self) }
-        func isEmpty(_ i: Int) -> Bool { ranges[i].isEmpty }
-        func int64(_ i: Int) throws -> Int64 {
-            var v: Int64 = 0
-            guard !ranges[i].isEmpty else { throw fail(i) }
-            for k in ranges[i] {
-                let c = bytes[k]
-                guard c >= 48, c <= 57 else { throw fail(i) }
-                v = v &* 10 &+ Int64(c - 48)
-            }
-            return v
-        }
-        func optionalInt64(_ i: Int) throws -> Int64? { isEmpty(i) ? nil : try int64(i) }
-        func flag(_ i: Int) -> Bool { !(ranges[i].count == 1 && bytes[ranges[i].lowerBound] == 48) && !isEmpty(i) }
-        func date(_ i: Int) throws -> CivilDate {
-            guard let d = CivilDate(iso: text(i)) else { throw fail(i) }
-            return d
-        }
-        func optionalDate(_ i: Int) throws -> CivilDate? { isEmpty(i) ? nil : try date(i) }
-        func enumValue<E: RawRepresentable>(_ i: Int, _: E.Type) throws -> E where E.RawValue == String {
-            guard let v = E(rawValue: text(i)) else { throw fail(i) }
-            return v
-        }
-        func optionalEnum<E: RawRepresentable>(_ i: Int, _ type: E.Type) throws -> E? where E.RawValue == String {
-            isEmpty(i) ? nil : try enumValue(i, type)
-        }
-    }
-
-    /// Runs `SELECT <fields> <from>` aggregated into one text value (rows joined by U+001E), so
-    /// the driver hands over one row instead of hundreds of thousands; the order is not kept.
-    func rows(_ sql: any SQLDatabase, table: String, count: Int, _ expressions: [String],
-              from: SQLQueryString) async throws -> [Fields] {
-        let aggregate = flavor == .sqlite ? "group_concat(packed, char(30))" : "string_agg(packed, chr(30))"
-        let query = SQLQueryString("SELECT " + aggregate + " AS packed FROM (SELECT " + select(expressions)) + from + ") AS rows"
-        guard let row = try await sql.raw(query).first(), let text = try row.decode(column: "packed", as: String?.self) else {
-            return []
-        }
-        let bytes = Array(text.utf8)
-        var out: [Fields] = []
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(count)
-        var start = 0
-        func finish(_ end: Int) throws {
-            ranges.append(start..<end)
-            guard ranges.count == count else {
-                throw RowDecodingError(table: table, column: "packed",
-                                       value: String(decoding: bytes[(ranges.first?.lowerBound ?? 0)..<end].prefix(60), as: UTF8.self))
-            }
-            out.append(Fields(table: table, bytes: bytes, ranges: ranges))
-            ranges.removeAll(keepingCapacity: true)
-        }
-        for k in bytes.indices {
-            switch bytes[k] {
-            case 0x1F: ranges.append(start..<k); start = k + 1
-            case 0x1E: try finish(k); start = k + 1
-            default: break
-            }
-        }
-        try finish(bytes.count)
-        return out
-    }
-}

@@ -1,0 +1,267 @@
+import EduLedgerCore
+import SQLKit
+
+/// The reference dates a snapshot's enrolment periods and staff must touch (ISO text).
+struct FactWindow: Sendable {
+    let start: String
+    let end: String
+}
+
+/// Reads the snapshot's two big tables — enrolment periods and students — each in one pass.
+///
+/// SQLite: a plain SELECT over the table (no index: the window covers nearly every row, and an
+/// index walk would look each row up again), read in place by `SQLiteScan`. PostgreSQL: the rows
+/// come back packed as text, a few thousand rows per value (`string_agg` per block of ids), so
+/// the driver hands over a few hundred values instead of millions of rows, and memory stays
+/// bounded at city scale.
+struct BigFactReads: Sendable {
+    let database: Database
+    let window: FactWindow
+
+    static let enrolmentColumns = ["id", "student_id", "school_id", "grade", "class_id", "from_date", "until_date", "entry",
+                                   "exit_reason"]
+    static let studentColumns = ["id", "gender", "birth_date", "hukou_township_id", "left_behind", "migrant_worker_child",
+                                 "disability", "inclusive_class", "poverty", "boarding"]
+
+    private static let grades = ByteLookup<GradeLevel>()
+    private static let entries = ByteLookup<EntryReason>()
+    private static let exits = ByteLookup<ExitReason>()
+    private static let genders = ByteLookup<Gender>()
+    private static let disabilities = ByteLookup<DisabilityType>()
+    private static let poverty = ByteLookup<PovertyStatus>()
+
+    private var scan: SQLiteScan? {
+        guard case .sqlite(let path) = database.location, SQLiteScan.usable(path: path) else { return nil }
+        return SQLiteScan(path: path)
+    }
+
+    /// Enrolment periods touching the window, by id.
+    func enrolments() async throws -> [Enrolment] {
+        var out: [Enrolment]
+        if let scan {
+            out = []
+            try scan.rows("SELECT " + Self.enrolmentColumns.joined(separator: ", ") + " FROM enrolments NOT INDEXED"
+                          + " WHERE from_date <= ?1 AND (until_date IS NULL OR until_date > ?2) ORDER BY id",
+                          binds: [window.end, window.start]) { row in out.append(try Self.enrolment(row)) }
+        } else {
+            out = try await packed(table: "enrolments", Self.enrolmentColumns, inWindow: true, Self.enrolment)
+        }
+        if !Self.isSorted(out, by: \.id.rawValue) { out.sort { $0.id < $1.id } }
+        return out
+    }
+
+    /// Every student, by id (`enrolled(_:in:)` keeps those with a period in the window).
+    func students() async throws -> [StudentFact] {
+        var out: [StudentFact]
+        if let scan {
+            out = []
+            try scan.rows("SELECT " + Self.studentColumns.joined(separator: ", ") + " FROM students ORDER BY id") { row in
+                out.append(try Self.student(row))
+            }
+        } else {
+            out = try await packed(table: "students", Self.studentColumns, inWindow: false, Self.student)
+        }
+        if !Self.isSorted(out, by: \.id.rawValue) { out.sort { $0.id < $1.id } }
+        return out
+    }
+
+    /// The students with at least one of the enrolment periods (both lists sorted by id).
+    func enrolled(_ students: [StudentFact], in enrolments: [Enrolment]) -> [StudentFact] {
+        var ids = enrolments.map(\.studentID.rawValue)
+        ids.sort()
+        var out: [StudentFact] = []
+        out.reserveCapacity(students.count)
+        var k = 0
+        for s in students {
+            let id = s.id.rawValue
+            while k < ids.count && ids[k] < id { k += 1 }
+            if k < ids.count && ids[k] == id { out.append(s) }
+        }
+        return out
+    }
+
+    private static func isSorted<T>(_ rows: [T], by key: (T) -> Int64) -> Bool {
+        var last = Int64.min
+        for r in rows {
+            let k = key(r)
+            if k < last { return false }
+            last = k
+        }
+        return true
+    }
+
+    // MARK: Rows
+
+    private static func enrolment<R: FactRow>(_ r: R) throws -> Enrolment {
+        func bad(_ i: Int32) -> RowDecodingError { r.error(table: "enrolments", column: enrolmentColumns[Int(i)], i) }
+        guard let id = r.int64(0) else { throw bad(0) }
+        guard let student = r.int64(1) else { throw bad(1) }
+        guard let school = r.int64(2) else { throw bad(2) }
+        guard let grade = r.text(3).flatMap(grades.value) else { throw bad(3) }
+        var classID: ClassID?
+        if r.text(4) != nil {
+            guard let c = r.int64(4) else { throw bad(4) }
+            classID = ClassID(c)
+        }
+        guard let from = r.text(5).flatMap(FactBytes.date) else { throw bad(5) }
+        var until: CivilDate?
+        if let u = r.text(6) {
+            guard let d = FactBytes.date(u) else { throw bad(6) }
+            until = d
+        }
+        guard let entry = r.text(7).flatMap(entries.value) else { throw bad(7) }
+        var exit: ExitReason?
+        if let x = r.text(8) {
+            guard let e = exits.value(x) else { throw bad(8) }
+            exit = e
+        }
+        return Enrolment(id: EnrolmentID(id), studentID: StudentID(student), schoolID: SchoolID(school), grade: grade,
+                         classID: classID, from: from, until: until, entry: entry, exit: exit)
+    }
+
+    private static func student<R: FactRow>(_ r: R) throws -> StudentFact {
+        func bad(_ i: Int32) -> RowDecodingError { r.error(table: "students", column: studentColumns[Int(i)], i) }
+        guard let id = r.int64(0) else { throw bad(0) }
+        guard let gender = r.text(1).flatMap(genders.value) else { throw bad(1) }
+        guard let birth = r.text(2).flatMap(FactBytes.date) else { throw bad(2) }
+        var hukou: TownshipID?
+        if r.text(3) != nil {
+            guard let t = r.int64(3) else { throw bad(3) }
+            hukou = TownshipID(t)
+        }
+        var disability: DisabilityType?
+        if let d = r.text(6) {
+            guard let v = disabilities.value(d) else { throw bad(6) }
+            disability = v
+        }
+        var povertyStatus: PovertyStatus?
+        if let p = r.text(8) {
+            guard let v = poverty.value(p) else { throw bad(8) }
+            povertyStatus = v
+        }
+        func flag(_ i: Int32) -> Bool { (r.int64(i) ?? 0) != 0 }
+        return StudentFact(id: StudentID(id), gender: gender, birthDate: birth, hukouTownshipID: hukou,
+                           flags: StudentFlags(leftBehind: flag(4), migrantWorkerChild: flag(5), disability: disability,
+                                               inclusiveClass: flag(7), poverty: povertyStatus, boarding: flag(9)))
+    }
+
+    // MARK: Packed text (PostgreSQL, and SQLite without a file)
+
+    /// Rows per packed value: large enough that the driver's per-row cost vanishes, small
+    /// enough that one value stays a few megabytes.
+    static let rowsPerBlock: Int64 = 32_768
+    /// Blocks read at the same time (PostgreSQL pool connections; the server formats the text).
+    static let blocksInFlight = 4
+
+    /// `SELECT` of `columns`, one text per block of ids (fields joined by U+001F, NULL as
+    /// empty, rows joined by U+001E). Each block is a range of the primary key, so the server
+    /// reads it by index and aggregates without sorting or spilling the whole table; the blocks
+    /// are parsed as they arrive and joined in id order.
+    private func packed<T: Sendable>(table: String, _ columns: [String], inWindow: Bool,
+                                     _ decode: @escaping @Sendable (PackedRow) throws -> T) async throws -> [T] {
+        let sql = database.reader
+        guard let bounds = try await sql.raw(SQLQueryString("SELECT MIN(id) AS lo, MAX(id) AS hi FROM " + table)).first(),
+              let lo = try bounds.decode(column: "lo", as: Int64?.self),
+              let hi = try bounds.decode(column: "hi", as: Int64?.self) else { return [] }
+        let starts: [Int64] = Array(stride(from: lo, through: hi, by: Int64.Stride(Self.rowsPerBlock)))
+        var blocks = [[T]](repeating: [], count: starts.count)
+        try await withThrowingTaskGroup(of: (Int, [T]).self) { group in
+            var next = 0
+            while next < min(Self.blocksInFlight, starts.count) {
+                let k = next
+                group.addTask { (k, try await self.block(table, columns, from: starts[k], inWindow: inWindow, decode)) }
+                next += 1
+            }
+            while let (k, rows) = try await group.next() {
+                blocks[k] = rows
+                if next < starts.count {
+                    let k = next
+                    group.addTask { (k, try await self.block(table, columns, from: starts[k], inWindow: inWindow, decode)) }
+                    next += 1
+                }
+            }
+        }
+        return blocks.flatMap { $0 }
+    }
+
+    private func block<T>(_ table: String, _ columns: [String], from start: Int64, inWindow: Bool,
+                          _ decode: (PackedRow) throws -> T) async throws -> [T] {
+        let sqlite = database.flavor == .sqlite
+        let separator = sqlite ? " || char(31) || " : " || chr(31) || "
+        let fields = columns.map { "COALESCE(CAST(\($0) AS TEXT), '')" }.joined(separator: separator)
+        let aggregate = sqlite ? "group_concat(packed, char(30))" : "string_agg(packed, chr(30) ORDER BY id)"
+        var query = SQLQueryString("SELECT " + aggregate + " AS packed FROM (SELECT id, " + fields + " AS packed FROM " + table)
+            + " WHERE id >= \(bind: start) AND id < \(bind: start + Self.rowsPerBlock)"
+        if inWindow {
+            query = query + " AND from_date <= \(bind: window.end) AND (until_date IS NULL OR until_date > \(bind: window.start))"
+        }
+        query = query + (sqlite ? " ORDER BY id" : "") + ") AS rows"
+        guard let row = try await database.reader.raw(query).first(),
+              var text = try row.decode(column: "packed", as: String?.self) else { return [] }
+        return try text.withUTF8 { try PackedRow.rows(in: $0, table: table, columns: columns, decode) }
+    }
+}
+
+/// One row's values, as the decoders above read them: `nil` for NULL (and for empty text).
+protocol FactRow {
+    func int64(_ i: Int32) -> Int64?
+    func text(_ i: Int32) -> FactBytes.Field?
+}
+
+extension FactRow {
+    func error(table: String, column: String, _ i: Int32) -> RowDecodingError {
+        RowDecodingError(table: table, column: column, value: text(i).map(FactBytes.text) ?? "NULL")
+    }
+}
+
+/// A row of a packed value: its fields as byte ranges of the value's text.
+struct PackedRow: FactRow {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// `starts[i]` … `starts[i + 1] − 1` is field i.
+    let starts: UnsafeMutableBufferPointer<Int>
+
+    func text(_ i: Int32) -> FactBytes.Field? {
+        let lo = starts[Int(i)], hi = starts[Int(i) + 1] - 1
+        guard hi > lo, let base = bytes.baseAddress else { return nil }
+        return UnsafeBufferPointer(start: base + lo, count: hi - lo)
+    }
+
+    func int64(_ i: Int32) -> Int64? { text(i).flatMap(FactBytes.int64) }
+
+    /// Splits `bytes` into rows (U+001E) and fields (U+001F) and decodes each row.
+    static func rows<T>(in bytes: UnsafeBufferPointer<UInt8>, table: String, columns: [String],
+                        _ decode: (PackedRow) throws -> T) throws -> [T] {
+        let count = columns.count
+        var out: [T] = []
+        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: count + 1)
+        defer { starts.deallocate() }
+        var field = 0
+        starts[0] = 0
+        func finish(_ end: Int) throws {
+            guard field == count - 1 else {
+                let from = starts[0]
+                throw RowDecodingError(table: table, column: "packed",
+                                       value: String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<min(end, from + 60)]),
+                                                     as: UTF8.self))
+            }
+            starts[count] = end + 1
+            out.append(try decode(PackedRow(bytes: bytes, starts: starts)))
+            field = 0
+            starts[0] = end + 1
+        }
+        var k = 0
+        while k < bytes.count {
+            switch bytes[k] {
+            case 0x1F:
+                field += 1
+                if field < count { starts[field] = k + 1 }
+            case 0x1E:
+                try finish(k)
+            default: break
+            }
+            k += 1
+        }
+        if !bytes.isEmpty { try finish(bytes.count) }
+        return out
+    }
+}
