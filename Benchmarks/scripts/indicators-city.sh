@@ -17,12 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
-if [ -n "${EDULEDGER_BIN:-}" ]; then
-  bin=$EDULEDGER_BIN
-else
-  swift build -c release --product eduledger >/dev/null
-  bin="$(swift build -c release --show-bin-path)/eduledger"
-fi
+. Benchmarks/scripts/bench-lib.sh
+bin=$(release_binary)
 work=$(mktemp -d)
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT

@@ -17,12 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 1; }
-if [ -n "${EDULEDGER_BIN:-}" ]; then
-  bin=$EDULEDGER_BIN
-else
-  swift build -c release --product eduledger >/dev/null
-  bin="$(swift build -c release --show-bin-path)/eduledger"
-fi
+. Benchmarks/scripts/bench-lib.sh
+bin=$(release_binary)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/demo.sqlite"
