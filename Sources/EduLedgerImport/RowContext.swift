@@ -104,7 +104,7 @@ struct RowContext {
 
     /// Whether a problem is already recorded on this field (later checks of it are then skipped).
     func hasProblem(_ key: String) -> Bool {
-        guard let i = map.columns[key] else { return false }
+        guard !problems.isEmpty, let i = map.columns[key] else { return false }
         let letters = CellReference.columnLetters(i)
         return problems.contains { $0.column == letters }
     }

@@ -39,12 +39,18 @@ struct SeenKeys {
 
 /// Caches the classes of a school year per school, read from the registry when first needed.
 struct ClassDirectory {
-    private var cache: [String: [SchoolClass]] = [:]
+    private struct Key: Hashable {
+        var school: SchoolID
+        var year: Int
+    }
+    private var cache: [Key: [SchoolClass]] = [:]
     mutating func find(_ store: any RegistryReading, school: School, year: SchoolYear, grade: GradeLevel,
                        number: Int) async throws -> SchoolClass? {
-        let key = "\(school.id.rawValue)/\(year.startYear)"
-        if cache[key] == nil { cache[key] = try await store.classes(schoolID: school.id, year: year) }
-        return cache[key]?.first { $0.grade == grade && $0.number == number }
+        let key = Key(school: school.id, year: year.startYear)
+        if let classes = cache[key] { return classes.first { $0.grade == grade && $0.number == number } }
+        let classes = try await store.classes(schoolID: school.id, year: year)
+        cache[key] = classes
+        return classes.first { $0.grade == grade && $0.number == number }
     }
 }
 
@@ -89,14 +95,17 @@ struct StudentValidator: RecordValidator {
         let ridFailed = r.hasProblem("residentID")
 
         // 学籍号: G + ID number, or a temporary L number; derived from the ID number when blank.
-        var number = r.text("studentNumber").uppercased()
+        var number = r.text("studentNumber")
+        if number.utf8.contains(where: { $0 >= 0x61 }) { number = number.uppercased() }
         if number.isEmpty {
             if let rid { number = "G" + rid.value } else if !ridFailed {
                 r.problem("studentNumber", code: "import.required", "学籍号和身份证号至少填写一项")
             }
         } else if number.hasPrefix("G") {
             let inner = String(number.dropFirst())
-            if let error = ResidentID.validate(inner) {
+            if let rid, rid.value == inner {
+                // The number in the 身份证号 column, already checked: nothing more to check.
+            } else if let error = ResidentID.validate(inner) {
                 r.problem("studentNumber", code: "import.student_number",
                           "学籍号应为G加18位身份证号，G后的号码无效：\(error.message)")
             } else if let rid, rid.value != inner {
@@ -300,27 +309,87 @@ struct StudentValidator: RecordValidator {
         return PendingStudent(student: updated, enrolment: nil, isUpdate: true)
     }
 
+    typealias Writer = StudentChunkWriter
+
     static func commit(_ records: [PendingStudent], tx: any RegistryWriting,
                        bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int) {
-        let ids = try await bulk.highestIDs()
-        var batch = RegistryBatch()
-        var updated = 0
-        for record in records {
+        var writer = try await StudentChunkWriter(tx: tx, bulk: bulk)
+        try await writer.write(records.enumerated().map { (row: $0.offset, record: $0.element) })
+        return try await writer.finish()
+    }
+}
+
+/// Writes new students with their first enrolment chunk by chunk as the file is validated (ids
+/// follow the highest in use, in file order), and holds updates, which are few, for the end,
+/// where each is written with its audit line (before and after) and the one `bulk_load` line
+/// summarises the new records.
+struct StudentChunkWriter: RecordWriter {
+    let tx: any RegistryWriting
+    let bulk: any RegistryBulkSupport
+    let base: RegistryHighestIDs
+    /// Row of each student written, in id order (rows ascend, so it is sorted).
+    private var writtenRows: [Int] = []
+    /// Positions in `writtenRows` removed again (duplicates found later in the file).
+    private var retracted = Set<Int>()
+    private var updates: [(row: Int, record: PendingStudent)] = []
+
+    init(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws {
+        self.tx = tx
+        self.bulk = bulk
+        base = try await bulk.highestIDs()
+    }
+
+    mutating func retract(rows: [Int]) async throws {
+        guard !rows.isEmpty else { return }
+        let gone = Set(rows)
+        updates.removeAll { gone.contains($0.row) }
+        var ids: [StudentID] = []
+        for row in rows.sorted() {
+            guard let i = Self.position(of: row, in: writtenRows), retracted.insert(i).inserted else { continue }
+            ids.append(StudentID(base.students + Int64(i) + 1))
+        }
+        try await bulk.retractStudents(ids)
+    }
+
+    mutating func write(_ records: [(row: Int, record: PendingStudent)]) async throws {
+        var students: [Student] = []
+        var enrolments: [Enrolment] = []
+        students.reserveCapacity(records.count)
+        enrolments.reserveCapacity(records.count)
+        for (row, record) in records {
             if record.isUpdate {
-                try await tx.update(record.student)
-                updated += 1
+                updates.append((row, record))
                 continue
             }
             guard var enrolment = record.enrolment else { continue }
+            let n = Int64(writtenRows.count) + 1
             var student = record.student
-            student.id = StudentID(ids.students + Int64(batch.students.count) + 1)
-            enrolment.id = EnrolmentID(ids.enrolments + Int64(batch.enrolments.count) + 1)
+            student.id = StudentID(base.students + n)
+            enrolment.id = EnrolmentID(base.enrolments + n)
             enrolment.studentID = student.id
-            batch.students.append(student)
-            batch.enrolments.append(enrolment)
+            writtenRows.append(row)
+            students.append(student)
+            enrolments.append(enrolment)
         }
-        if !batch.isEmpty { try await tx.bulkInsert(batch) }
-        return (batch.students.count, updated)
+        if !students.isEmpty { try await bulk.insertStudentChunk(students: students, enrolments: enrolments) }
+    }
+
+    mutating func finish() async throws -> (inserted: Int, updated: Int) {
+        for update in updates { try await tx.update(update.record.student) }
+        let inserted = writtenRows.count - retracted.count
+        if inserted > 0 { try await bulk.finishBulkLoad(["students": inserted, "enrolments": inserted]) }
+        return (inserted, updates.count)
+    }
+
+    /// Binary search in the ascending row numbers.
+    static func position(of row: Int, in rows: [Int]) -> Int? {
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let mid = (low + high) / 2
+            if rows[mid] < row { low = mid + 1 } else { high = mid }
+        }
+        return low < rows.count && rows[low] == row ? low : nil
     }
 }
 
