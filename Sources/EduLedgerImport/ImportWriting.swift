@@ -5,7 +5,6 @@ import EduLedgerCore
 /// in memory and the database works on one chunk while the next is validated (two cores).
 protocol RecordWriter {
     associatedtype Pending: Sendable
-    init(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws
     /// Forgets records handed over earlier whose rows a later row rejected (duplicates in the file).
     mutating func retract(rows: [Int]) async throws
     /// Takes the next valid records, each with its row number (ascending).
@@ -16,14 +15,17 @@ protocol RecordWriter {
 
 /// The writer of kinds whose files are small (schools, staff, statistics): holds the records and
 /// writes them all at the end with the validator's `commit`, as one batch.
-struct CollectingWriter<V: RecordValidator>: RecordWriter {
+struct CollectingWriter<Pending: Sendable>: RecordWriter {
+    typealias Commit = ([Pending], any RegistryWriting, any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int)
     let tx: any RegistryWriting
     let bulk: any RegistryBulkSupport
-    private var records: [(row: Int, record: V.Pending)] = []
+    let commit: Commit
+    private var records: [(row: Int, record: Pending)] = []
 
-    init(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws {
+    init(tx: any RegistryWriting, bulk: any RegistryBulkSupport, commit: @escaping Commit) {
         self.tx = tx
         self.bulk = bulk
+        self.commit = commit
     }
 
     mutating func retract(rows: [Int]) async throws {
@@ -32,13 +34,19 @@ struct CollectingWriter<V: RecordValidator>: RecordWriter {
         records.removeAll { gone.contains($0.row) }
     }
 
-    mutating func write(_ more: [(row: Int, record: V.Pending)]) async throws {
+    mutating func write(_ more: [(row: Int, record: Pending)]) async throws {
         records.append(contentsOf: more)
     }
 
     mutating func finish() async throws -> (inserted: Int, updated: Int) {
         guard !records.isEmpty else { return (0, 0) }
-        return try await V.commit(records.map(\.record), tx: tx, bulk: bulk)
+        return try await commit(records.map(\.record), tx, bulk)
+    }
+}
+
+extension RecordValidator where Writer == CollectingWriter<Pending> {
+    static func makeWriter(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws -> Writer {
+        CollectingWriter(tx: tx, bulk: bulk) { records, tx, bulk in try await commit(records, tx: tx, bulk: bulk) }
     }
 }
 

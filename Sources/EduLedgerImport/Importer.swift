@@ -38,7 +38,7 @@ public struct ImportOptions: Sendable {
 /// inside the import's single transaction (by default all at the end with `commit`).
 protocol RecordValidator: SendableMetatype {
     associatedtype Pending: Sendable
-    associatedtype Writer: RecordWriter = CollectingWriter<Self> where Writer.Pending == Pending
+    associatedtype Writer: RecordWriter = CollectingWriter<Pending> where Writer.Pending == Pending
     /// Titles of required columns the header lacks (given what the options supply).
     func missingColumns(_ map: ColumnMap) -> [String]
     /// Validates one row; returns its record when the row is valid and changes something.
@@ -47,6 +47,8 @@ protocol RecordValidator: SendableMetatype {
     var unchanged: Int { get }
     static func commit(_ records: [Pending], tx: any RegistryWriting,
                        bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int)
+    /// The writer of this kind inside the import's transaction.
+    static func makeWriter(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws -> Writer
 }
 
 /// Reads a spreadsheet of schools, students or staff, validates every row with the registry's
@@ -295,7 +297,7 @@ struct ChunkedWrite<V: RecordValidator>: Sendable {
                     guard let bulk = tx as? any RegistryBulkSupport else {
                         throw ImportError(code: "import.store_unsupported", message: "当前数据库不支持批量导入")
                     }
-                    var writer = try await V.Writer(tx: tx, bulk: bulk)
+                    var writer = try await V.makeWriter(tx: tx, bulk: bulk)
                     while let step = await pipe.next() {
                         switch step {
                         case .chunk(let retract, let records):

@@ -205,9 +205,9 @@ extension RowContext {
 
 /// Registered numbers and resident IDs (ID → number) of one kind of person.
 enum PersonKeys {
-    static func index(_ keys: [RegistryPersonKey]) -> (Set<String>, [String: String]) {
-        var numbers = Set<String>()
-        var ids: [String: String] = [:]
+    static func index(_ keys: [RegistryPersonKey]) -> (KeySet, KeyMap<String>) {
+        var numbers = KeySet()
+        var ids = KeyMap<String>()
         for key in keys {
             numbers.insert(key.number)
             if let r = key.residentID { ids[r] = key.number }

@@ -28,11 +28,78 @@ struct Registry: Sendable {
 
 /// Keys seen so far in the file, with the row that first used each, for duplicate checks.
 struct SeenKeys {
-    private var firstRow: [String: Int] = [:]
+    private var firstRow = KeyMap<Int>()
     /// Records `key` for `row`; returns the earlier row when the key was used before.
     mutating func insert(_ key: String, row: Int) -> Int? {
-        if let earlier = firstRow[key] { return earlier }
-        firstRow[key] = row
+        firstRow.insertIfAbsent(key, row)
+    }
+}
+
+/// 身份证号 and 学籍号 (G + 身份证号) as one integer, so the lookups every row makes (in-file
+/// duplicates, registered numbers) hash eight bytes instead of a string: 17 digits and the check
+/// character (X = 10) give digits × 11 + check < 1.1 × 10¹⁸; a leading G adds 1.1 × 10¹⁸.
+/// Any other shape of key (an L number, a school code) has no compact form and is kept as text.
+enum CompactKey {
+    static func make(_ key: String) -> UInt64? {
+        let answer = key.utf8.withContiguousStorageIfAvailable { b -> UInt64? in
+            var start = 0
+            var prefix: UInt64 = 0
+            if b.count == 19 && b[0] == UInt8(ascii: "G") {
+                start = 1
+                prefix = 1
+            } else if b.count != 18 {
+                return nil
+            }
+            var value: UInt64 = 0
+            for i in start..<(start + 17) {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                value = value * 10 + UInt64(d)
+            }
+            let last = b[start + 17]
+            let check: UInt64
+            if last == UInt8(ascii: "X") { check = 10 } else if last &- 48 <= 9 { check = UInt64(last - 48) } else { return nil }
+            return prefix * 1_100_000_000_000_000_000 + value * 11 + check
+        }
+        return answer ?? nil
+    }
+}
+
+/// A set of keys, compact where `CompactKey` allows.
+struct KeySet {
+    private var compact = Set<UInt64>()
+    private var text = Set<String>()
+    mutating func insert(_ key: String) {
+        if let c = CompactKey.make(key) { compact.insert(c) } else { text.insert(key) }
+    }
+    func contains(_ key: String) -> Bool {
+        if let c = CompactKey.make(key) { return compact.contains(c) }
+        return text.contains(key)
+    }
+}
+
+/// A dictionary by key, compact where `CompactKey` allows.
+struct KeyMap<Value> {
+    private var compact: [UInt64: Value] = [:]
+    private var text: [String: Value] = [:]
+    subscript(key: String) -> Value? {
+        get {
+            if let c = CompactKey.make(key) { return compact[c] }
+            return text[key]
+        }
+        set {
+            if let c = CompactKey.make(key) { compact[c] = newValue } else { text[key] = newValue }
+        }
+    }
+    /// Stores `value` unless the key is present; returns the value already there.
+    mutating func insertIfAbsent(_ key: String, _ value: Value) -> Value? {
+        if let c = CompactKey.make(key) {
+            if let old = compact[c] { return old }
+            compact[c] = value
+            return nil
+        }
+        if let old = text[key] { return old }
+        text[key] = value
         return nil
     }
 }
@@ -60,9 +127,9 @@ struct StudentValidator: RecordValidator {
     let restrict: School?
     let allowUpdates: Bool
     /// 学籍号 already registered.
-    var existingNumbers: Set<String>
+    var existingNumbers: KeySet
     /// 身份证号 already registered → the 学籍号 that holds it.
-    var existingResidentIDs: [String: String]
+    var existingResidentIDs: KeyMap<String>
     var classes = ClassDirectory()
     var seenNumbers = SeenKeys()
     var seenResidentIDs = SeenKeys()
@@ -309,7 +376,9 @@ struct StudentValidator: RecordValidator {
         return PendingStudent(student: updated, enrolment: nil, isUpdate: true)
     }
 
-    typealias Writer = StudentChunkWriter
+    static func makeWriter(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws -> StudentChunkWriter {
+        try await StudentChunkWriter(tx: tx, bulk: bulk)
+    }
 
     static func commit(_ records: [PendingStudent], tx: any RegistryWriting,
                        bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int) {
