@@ -47,4 +47,15 @@ public protocol RegistryBulkSupport: Sendable {
     func staffKeys() async throws -> [RegistryPersonKey]
     /// Appends the summary line of an import to the audit log (inside a transaction only).
     func recordImport(_ summary: ImportAuditSummary) async throws
+    /// Writes one chunk of a large import inside its transaction, while the rest of the file is
+    /// still being validated: new students with their first enrolments, ids already assigned, as
+    /// multi-row INSERTs. No audit line per chunk; `finishBulkLoad` writes the one summary line.
+    func insertStudentChunk(students: [Student], enrolments: [Enrolment]) async throws
+    /// Removes students written earlier in this transaction by `insertStudentChunk` (with their
+    /// enrolments), when a later row of the file turned out to duplicate them.
+    func retractStudents(_ ids: [StudentID]) async throws
+    /// Ends a chunked load: the one `bulk_load` audit line with the count per table (the line
+    /// `RegistryWriting.bulkInsert` writes for a whole batch), and on PostgreSQL the id sequences
+    /// moved past the explicit ids.
+    func finishBulkLoad(_ counts: [String: Int]) async throws
 }

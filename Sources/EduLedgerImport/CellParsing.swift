@@ -5,8 +5,29 @@ import Foundation
 /// cannot read; the caller words the message with the column and the value.
 enum CellParsing {
     /// Trims ASCII and full-width blanks and no-break spaces, which Excel and WPS carry around.
+    ///
+    /// Called for every cell of every row: a value with no blank at either end (nearly all) is
+    /// returned as it is, without a copy. The blanks are those of `CharacterSet.whitespacesAndNewlines`
+    /// (Unicode White_Space) plus the byte order mark U+FEFF.
     static func trim(_ text: String) -> String {
-        text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}\u{FEFF}")))
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        if !isBlank(first) && !isBlank(last) { return text }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && isBlank(scalars[start]) { start = scalars.index(after: start) }
+        while end > start && isBlank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
+    }
+
+    /// Unicode White_Space (what `CharacterSet.whitespacesAndNewlines` holds) and U+FEFF.
+    static func isBlank(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Why a date text was refused: not a date shape at all, or a shape whose day does not exist.
@@ -15,6 +36,7 @@ enum CellParsing {
     /// `2015-09-01`, `2015/9/1`, `2015.9.1`, `2015年9月1日`, `20150901`, `2015-09-01 00:00:00`
     /// (an Excel date reaches us as ISO already).
     static func date(_ raw: String) -> Result<CivilDate, DateProblemError> {
+        if let iso = isoDate(raw) { return iso }
         var text = trim(raw)
         if text.count > 10, let space = text.firstIndex(of: " ") {
             let time = text[text.index(after: space)...]
@@ -42,8 +64,34 @@ enum CellParsing {
 
     struct DateProblemError: Error, Equatable { var kind: DateProblem }
 
+    /// The common shape `YYYY-MM-DD` read from its ten bytes, with the same answers `date` gives
+    /// for it; nil for any other shape (then the general parser decides).
+    private static func isoDate(_ text: String) -> Result<CivilDate, DateProblemError>? {
+        let answer = text.utf8.withContiguousStorageIfAvailable { b -> Result<CivilDate, DateProblemError>? in
+            guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var n = 0
+                for i in range {
+                    let d = b[i] &- 48
+                    guard d <= 9 else { return nil }
+                    n = n * 10 + Int(d)
+                }
+                return n
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            guard let d = CivilDate(year: year, month: month, day: day), (1900...2100).contains(d.year) else {
+                return .failure(DateProblemError(kind: .nonexistent))
+            }
+            return .success(d)
+        }
+        return answer ?? nil
+    }
+
     /// 是/否 in the spellings sheets use; nil when the text is neither.
     static func yesNo(_ raw: String) -> Bool? {
+        // The two values nearly every cell holds, before the general spellings.
+        if raw == "否" || raw.isEmpty { return false }
+        if raw == "是" { return true }
         switch trim(raw).lowercased() {
         case "是", "有", "y", "yes", "true", "1", "√", "✓", "是的": return true
         case "否", "无", "n", "no", "false", "0", "", "×", "不是": return false
@@ -53,7 +101,8 @@ enum CellParsing {
 
     static func gender(_ raw: String) -> Gender? {
         let t = trim(raw)
-        if t == "男性" { return .male }
+        if t == "男" || t == "男性" { return .male }
+        if t == "女" { return .female }
         if t == "女性" { return .female }
         return Gender(text: t)
     }

@@ -34,10 +34,11 @@ public struct ImportOptions: Sendable {
     }
 }
 
-/// A validator of one kind's rows. It builds the records of valid rows; `commit` writes them
-/// inside the import's single transaction.
+/// A validator of one kind's rows. It builds the records of valid rows; its `Writer` writes them
+/// inside the import's single transaction (by default all at the end with `commit`).
 protocol RecordValidator: SendableMetatype {
     associatedtype Pending: Sendable
+    associatedtype Writer: RecordWriter = CollectingWriter<Pending> where Writer.Pending == Pending
     /// Titles of required columns the header lacks (given what the options supply).
     func missingColumns(_ map: ColumnMap) -> [String]
     /// Validates one row; returns its record when the row is valid and changes something.
@@ -46,14 +47,20 @@ protocol RecordValidator: SendableMetatype {
     var unchanged: Int { get }
     static func commit(_ records: [Pending], tx: any RegistryWriting,
                        bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int)
+    /// The writer of this kind inside the import's transaction.
+    static func makeWriter(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws -> Writer
 }
 
 /// Reads a spreadsheet of schools, students or staff, validates every row with the registry's
 /// rules, reports every problem at once, and writes the valid records in one transaction.
 ///
-/// Nothing is ever half-written: validation happens first, then either one transaction holds all
-/// records to write (`bulkInsert` for new ones plus an audit summary; `update` for changed ones,
-/// each audited with before and after), or nothing is written.
+/// Nothing is ever half-written: the records of valid rows go, in chunks and in file order, to a
+/// writer inside one transaction that is opened when the first chunk is ready and committed only
+/// after the last row is validated (with the audit summary; updates audited one by one with
+/// before and after). When a row is rejected in all-or-nothing mode, or reading fails, the
+/// transaction is rolled back and nothing is written. Students are written chunk by chunk while
+/// the rest of the file is validated (memory does not grow with the file); a row rejected later
+/// as a duplicate of a row already written is removed again inside the same transaction.
 public struct Importer: Sendable {
     public let store: any RegistryStore & RegistryBulkSupport
 
@@ -179,51 +186,75 @@ public struct Importer: Sendable {
         }
         let examples = kind.fields.filter { !$0.example.isEmpty && map.columns[$0.key] != nil }
 
-        var pending: [V.Pending?] = []
-        var pendingIndexByRow: [Int: Int] = [:]
         var problems: [ImportProblem] = []
         var rejectedRows = Set<Int>()
         var rowsRead = 0
         var skippedExamples: [Int] = []
         var sinceProgress = 0
-        while true {
-            let next: TableRow?
-            do { next = try reader.next() } catch { throw ImportError(error) }
-            guard let row = next, row.sheet == header.sheet else { break }
-            var context = RowContext(row: row, map: map)
-            if !examples.isEmpty, examples.allSatisfy({ context.text($0.key) == $0.example }) {
-                skippedExamples.append(row.number)
-                continue
-            }
-            rowsRead += 1
-            let record = try await validator.validate(&context)
-            for (other, problem) in context.alsoRejected {
-                problems.append(problem)
-                rejectedRows.insert(other)
-                if let i = pendingIndexByRow.removeValue(forKey: other) { pending[i] = nil }
-            }
-            if context.isValid {
-                if let record {
-                    pendingIndexByRow[row.number] = pending.count
-                    pending.append(record)
+        // Rows whose records are still to be written (in `chunk` or handed to the writer).
+        var recordRows = Set<Int>()
+        var chunk: [(row: Int, record: V.Pending)] = []
+        var retracts: [Int] = []
+        var writer: ChunkedWrite<V>?
+        let willWrite = !options.dryRun
+        do {
+            while true {
+                let next: TableRow?
+                do { next = try reader.next() } catch { throw ImportError(error) }
+                guard let row = next, row.sheet == header.sheet else { break }
+                var context = RowContext(row: row, map: map)
+                if !examples.isEmpty, examples.allSatisfy({ context.text($0.key) == $0.example }) {
+                    skippedExamples.append(row.number)
+                    continue
                 }
-            } else {
-                problems.append(contentsOf: context.problems)
-                rejectedRows.insert(row.number)
+                rowsRead += 1
+                let record = try await validator.validate(&context)
+                for (other, problem) in context.alsoRejected {
+                    problems.append(problem)
+                    rejectedRows.insert(other)
+                    if recordRows.remove(other) != nil {
+                        if let i = chunk.lastIndex(where: { $0.row == other }) { chunk.remove(at: i) } else { retracts.append(other) }
+                    }
+                }
+                if context.isValid {
+                    if let record, willWrite {
+                        recordRows.insert(row.number)
+                        chunk.append((row.number, record))
+                    }
+                } else {
+                    problems.append(contentsOf: context.problems)
+                    rejectedRows.insert(row.number)
+                }
+                if options.mode == .allOrNothing && !rejectedRows.isEmpty && (writer != nil || !chunk.isEmpty) {
+                    // Nothing of this file will be written: roll back what was written, hold nothing more.
+                    await writer?.abandon()
+                    writer = nil
+                    chunk.removeAll()
+                    recordRows.removeAll()
+                    retracts.removeAll()
+                }
+                if chunk.count >= Self.chunkRows {
+                    if writer == nil { writer = ChunkedWrite<V>(store: store, user: options.user) }
+                    try await writer?.send(.chunk(retract: retracts, records: chunk))
+                    chunk.removeAll(keepingCapacity: true)
+                    retracts.removeAll()
+                }
+                sinceProgress += 1
+                if sinceProgress >= 2000, let progress = options.progress {
+                    sinceProgress = 0
+                    let p = reader.progress
+                    progress(p.done, p.total)
+                }
             }
-            sinceProgress += 1
-            if sinceProgress >= 2000, let progress = options.progress {
-                sinceProgress = 0
-                let p = reader.progress
-                progress(p.done, p.total)
-            }
+        } catch {
+            await writer?.abandon()
+            throw error
         }
         if let progress = options.progress {
             let p = reader.progress
             progress(p.total, p.total)
         }
         problems.sort { ($0.row, $0.column?.count ?? 0, $0.column ?? "") < ($1.row, $1.column?.count ?? 0, $1.column ?? "") }
-        let records = pending.compactMap { $0 }
         var report = ImportReport(
             kind: kind, fileName: file.lastPathComponent, sheet: header.sheet, headerRow: header.rowNumber,
             headerWidth: header.names.count,
@@ -231,24 +262,85 @@ public struct Importer: Sendable {
             rejectedRows: rejectedRows.count, inserted: 0, updated: 0, unchanged: validator.unchanged, committed: false,
             problems: problems, ignoredColumns: map.ignored, skippedExampleRows: skippedExamples)
         let blocked = options.mode == .allOrNothing && !rejectedRows.isEmpty
-        guard !options.dryRun, !blocked, !records.isEmpty else { return report }
+        guard willWrite, !blocked, !recordRows.isEmpty else {
+            await writer?.abandon()
+            return report
+        }
         let summary = ImportAuditSummary(
             kind: kind.rawValue, fileName: file.lastPathComponent, mode: options.mode.rawValue, rowsRead: rowsRead,
             inserted: 0, updated: 0, rejected: rejectedRows.count)
-        let counts = try await store.write(by: options.user) { tx in
-            guard let bulk = tx as? any RegistryBulkSupport else {
-                throw ImportError(code: "import.store_unsupported", message: "当前数据库不支持批量导入")
-            }
-            let counts = try await V.commit(records, tx: tx, bulk: bulk)
-            var s = summary
-            s.inserted = counts.inserted
-            s.updated = counts.updated
-            try await bulk.recordImport(s)
-            return counts
-        }
+        let write = writer ?? ChunkedWrite<V>(store: store, user: options.user)
+        try await write.send(.chunk(retract: retracts, records: chunk))
+        let counts = try await write.commit(summary)
         report.inserted = counts.inserted
         report.updated = counts.updated
         report.committed = true
         return report
     }
+
+    /// Valid records handed to the writer at a time: one multi-row INSERT per table.
+    static let chunkRows = 2_000
 }
+
+/// The write side of one import: a task that opens the transaction, takes chunks from a
+/// `WritePipe` and writes them with the kind's `RecordWriter`, then commits or rolls back.
+struct ChunkedWrite<V: RecordValidator>: Sendable {
+    private let pipe: WritePipe<WriteStep<V.Pending>>
+    private let task: Task<(inserted: Int, updated: Int), any Error>
+
+    init(store: any RegistryStore & RegistryBulkSupport, user: ActingUser) {
+        let pipe = WritePipe<WriteStep<V.Pending>>(capacity: 2)
+        self.pipe = pipe
+        task = Task {
+            do {
+                let counts = try await store.write(by: user) { tx in
+                    guard let bulk = tx as? any RegistryBulkSupport else {
+                        throw ImportError(code: "import.store_unsupported", message: "当前数据库不支持批量导入")
+                    }
+                    var writer = try await V.makeWriter(tx: tx, bulk: bulk)
+                    while let step = await pipe.next() {
+                        switch step {
+                        case .chunk(let retract, let records):
+                            try await writer.retract(rows: retract)
+                            try await writer.write(records)
+                        case .commit(var summary):
+                            let counts = try await writer.finish()
+                            summary.inserted = counts.inserted
+                            summary.updated = counts.updated
+                            try await bulk.recordImport(summary)
+                            return counts
+                        case .abandon:
+                            throw ImportAbandoned()
+                        }
+                    }
+                    throw ImportAbandoned()
+                }
+                await pipe.stop()
+                return counts
+            } catch {
+                await pipe.stop()
+                throw error
+            }
+        }
+    }
+
+    /// Hands over one step; when the writer has failed, throws its error.
+    func send(_ step: WriteStep<V.Pending>) async throws {
+        if await pipe.send(step) { return }
+        _ = try await task.value
+        throw ImportError(code: "import.write_stopped", message: "写入数据库时中断，未导入任何数据")
+    }
+
+    /// Commits: the writer finishes, the audit summary is written, the transaction commits.
+    func commit(_ summary: ImportAuditSummary) async throws -> (inserted: Int, updated: Int) {
+        try await send(.commit(summary))
+        return try await task.value
+    }
+
+    /// Rolls the transaction back and waits until it is.
+    func abandon() async {
+        _ = await pipe.send(.abandon)
+        _ = try? await task.value
+    }
+}
+

@@ -104,7 +104,7 @@ struct RowContext {
 
     /// Whether a problem is already recorded on this field (later checks of it are then skipped).
     func hasProblem(_ key: String) -> Bool {
-        guard let i = map.columns[key] else { return false }
+        guard !problems.isEmpty, let i = map.columns[key] else { return false }
         let letters = CellReference.columnLetters(i)
         return problems.contains { $0.column == letters }
     }
@@ -205,9 +205,9 @@ extension RowContext {
 
 /// Registered numbers and resident IDs (ID → number) of one kind of person.
 enum PersonKeys {
-    static func index(_ keys: [RegistryPersonKey]) -> (Set<String>, [String: String]) {
-        var numbers = Set<String>()
-        var ids: [String: String] = [:]
+    static func index(_ keys: [RegistryPersonKey]) -> (KeySet, KeyMap<String>) {
+        var numbers = KeySet()
+        var ids = KeyMap<String>()
         for key in keys {
             numbers.insert(key.number)
             if let r = key.residentID { ids[r] = key.number }

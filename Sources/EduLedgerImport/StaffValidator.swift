@@ -10,8 +10,8 @@ struct StaffValidator: RecordValidator {
     let registry: Registry
     let restrict: School?
     let allowUpdates: Bool
-    var existingNumbers: Set<String>
-    var existingResidentIDs: [String: String]
+    var existingNumbers: KeySet
+    var existingResidentIDs: KeyMap<String>
     var seenNumbers = SeenKeys()
     var seenResidentIDs = SeenKeys()
     var unchanged = 0

@@ -28,23 +28,96 @@ struct Registry: Sendable {
 
 /// Keys seen so far in the file, with the row that first used each, for duplicate checks.
 struct SeenKeys {
-    private var firstRow: [String: Int] = [:]
+    private var firstRow = KeyMap<Int>()
     /// Records `key` for `row`; returns the earlier row when the key was used before.
     mutating func insert(_ key: String, row: Int) -> Int? {
-        if let earlier = firstRow[key] { return earlier }
-        firstRow[key] = row
+        firstRow.insertIfAbsent(key, row)
+    }
+}
+
+/// 身份证号 and 学籍号 (G + 身份证号) as one integer, so the lookups every row makes (in-file
+/// duplicates, registered numbers) hash eight bytes instead of a string: 17 digits and the check
+/// character (X = 10) give digits × 11 + check < 1.1 × 10¹⁸; a leading G adds 1.1 × 10¹⁸.
+/// Any other shape of key (an L number, a school code) has no compact form and is kept as text.
+enum CompactKey {
+    static func make(_ key: String) -> UInt64? {
+        let answer = key.utf8.withContiguousStorageIfAvailable { b -> UInt64? in
+            var start = 0
+            var prefix: UInt64 = 0
+            if b.count == 19 && b[0] == UInt8(ascii: "G") {
+                start = 1
+                prefix = 1
+            } else if b.count != 18 {
+                return nil
+            }
+            var value: UInt64 = 0
+            for i in start..<(start + 17) {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                value = value * 10 + UInt64(d)
+            }
+            let last = b[start + 17]
+            let check: UInt64
+            if last == UInt8(ascii: "X") { check = 10 } else if last &- 48 <= 9 { check = UInt64(last - 48) } else { return nil }
+            return prefix * 1_100_000_000_000_000_000 + value * 11 + check
+        }
+        return answer ?? nil
+    }
+}
+
+/// A set of keys, compact where `CompactKey` allows.
+struct KeySet {
+    private var compact = Set<UInt64>()
+    private var text = Set<String>()
+    mutating func insert(_ key: String) {
+        if let c = CompactKey.make(key) { compact.insert(c) } else { text.insert(key) }
+    }
+    func contains(_ key: String) -> Bool {
+        if let c = CompactKey.make(key) { return compact.contains(c) }
+        return text.contains(key)
+    }
+}
+
+/// A dictionary by key, compact where `CompactKey` allows.
+struct KeyMap<Value> {
+    private var compact: [UInt64: Value] = [:]
+    private var text: [String: Value] = [:]
+    subscript(key: String) -> Value? {
+        get {
+            if let c = CompactKey.make(key) { return compact[c] }
+            return text[key]
+        }
+        set {
+            if let c = CompactKey.make(key) { compact[c] = newValue } else { text[key] = newValue }
+        }
+    }
+    /// Stores `value` unless the key is present; returns the value already there.
+    mutating func insertIfAbsent(_ key: String, _ value: Value) -> Value? {
+        if let c = CompactKey.make(key) {
+            if let old = compact[c] { return old }
+            compact[c] = value
+            return nil
+        }
+        if let old = text[key] { return old }
+        text[key] = value
         return nil
     }
 }
 
 /// Caches the classes of a school year per school, read from the registry when first needed.
 struct ClassDirectory {
-    private var cache: [String: [SchoolClass]] = [:]
+    private struct Key: Hashable {
+        var school: SchoolID
+        var year: Int
+    }
+    private var cache: [Key: [SchoolClass]] = [:]
     mutating func find(_ store: any RegistryReading, school: School, year: SchoolYear, grade: GradeLevel,
                        number: Int) async throws -> SchoolClass? {
-        let key = "\(school.id.rawValue)/\(year.startYear)"
-        if cache[key] == nil { cache[key] = try await store.classes(schoolID: school.id, year: year) }
-        return cache[key]?.first { $0.grade == grade && $0.number == number }
+        let key = Key(school: school.id, year: year.startYear)
+        if let classes = cache[key] { return classes.first { $0.grade == grade && $0.number == number } }
+        let classes = try await store.classes(schoolID: school.id, year: year)
+        cache[key] = classes
+        return classes.first { $0.grade == grade && $0.number == number }
     }
 }
 
@@ -54,9 +127,9 @@ struct StudentValidator: RecordValidator {
     let restrict: School?
     let allowUpdates: Bool
     /// 学籍号 already registered.
-    var existingNumbers: Set<String>
+    var existingNumbers: KeySet
     /// 身份证号 already registered → the 学籍号 that holds it.
-    var existingResidentIDs: [String: String]
+    var existingResidentIDs: KeyMap<String>
     var classes = ClassDirectory()
     var seenNumbers = SeenKeys()
     var seenResidentIDs = SeenKeys()
@@ -89,14 +162,17 @@ struct StudentValidator: RecordValidator {
         let ridFailed = r.hasProblem("residentID")
 
         // 学籍号: G + ID number, or a temporary L number; derived from the ID number when blank.
-        var number = r.text("studentNumber").uppercased()
+        var number = r.text("studentNumber")
+        if number.utf8.contains(where: { $0 >= 0x61 }) { number = number.uppercased() }
         if number.isEmpty {
             if let rid { number = "G" + rid.value } else if !ridFailed {
                 r.problem("studentNumber", code: "import.required", "学籍号和身份证号至少填写一项")
             }
         } else if number.hasPrefix("G") {
             let inner = String(number.dropFirst())
-            if let error = ResidentID.validate(inner) {
+            if let rid, rid.value == inner {
+                // The number in the 身份证号 column, already checked: nothing more to check.
+            } else if let error = ResidentID.validate(inner) {
                 r.problem("studentNumber", code: "import.student_number",
                           "学籍号应为G加18位身份证号，G后的号码无效：\(error.message)")
             } else if let rid, rid.value != inner {
@@ -300,27 +376,89 @@ struct StudentValidator: RecordValidator {
         return PendingStudent(student: updated, enrolment: nil, isUpdate: true)
     }
 
+    static func makeWriter(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws -> StudentChunkWriter {
+        try await StudentChunkWriter(tx: tx, bulk: bulk)
+    }
+
     static func commit(_ records: [PendingStudent], tx: any RegistryWriting,
                        bulk: any RegistryBulkSupport) async throws -> (inserted: Int, updated: Int) {
-        let ids = try await bulk.highestIDs()
-        var batch = RegistryBatch()
-        var updated = 0
-        for record in records {
+        var writer = try await StudentChunkWriter(tx: tx, bulk: bulk)
+        try await writer.write(records.enumerated().map { (row: $0.offset, record: $0.element) })
+        return try await writer.finish()
+    }
+}
+
+/// Writes new students with their first enrolment chunk by chunk as the file is validated (ids
+/// follow the highest in use, in file order), and holds updates, which are few, for the end,
+/// where each is written with its audit line (before and after) and the one `bulk_load` line
+/// summarises the new records.
+struct StudentChunkWriter: RecordWriter {
+    let tx: any RegistryWriting
+    let bulk: any RegistryBulkSupport
+    let base: RegistryHighestIDs
+    /// Row of each student written, in id order (rows ascend, so it is sorted).
+    private var writtenRows: [Int] = []
+    /// Positions in `writtenRows` removed again (duplicates found later in the file).
+    private var retracted = Set<Int>()
+    private var updates: [(row: Int, record: PendingStudent)] = []
+
+    init(tx: any RegistryWriting, bulk: any RegistryBulkSupport) async throws {
+        self.tx = tx
+        self.bulk = bulk
+        base = try await bulk.highestIDs()
+    }
+
+    mutating func retract(rows: [Int]) async throws {
+        guard !rows.isEmpty else { return }
+        let gone = Set(rows)
+        updates.removeAll { gone.contains($0.row) }
+        var ids: [StudentID] = []
+        for row in rows.sorted() {
+            guard let i = Self.position(of: row, in: writtenRows), retracted.insert(i).inserted else { continue }
+            ids.append(StudentID(base.students + Int64(i) + 1))
+        }
+        try await bulk.retractStudents(ids)
+    }
+
+    mutating func write(_ records: [(row: Int, record: PendingStudent)]) async throws {
+        var students: [Student] = []
+        var enrolments: [Enrolment] = []
+        students.reserveCapacity(records.count)
+        enrolments.reserveCapacity(records.count)
+        for (row, record) in records {
             if record.isUpdate {
-                try await tx.update(record.student)
-                updated += 1
+                updates.append((row, record))
                 continue
             }
             guard var enrolment = record.enrolment else { continue }
+            let n = Int64(writtenRows.count) + 1
             var student = record.student
-            student.id = StudentID(ids.students + Int64(batch.students.count) + 1)
-            enrolment.id = EnrolmentID(ids.enrolments + Int64(batch.enrolments.count) + 1)
+            student.id = StudentID(base.students + n)
+            enrolment.id = EnrolmentID(base.enrolments + n)
             enrolment.studentID = student.id
-            batch.students.append(student)
-            batch.enrolments.append(enrolment)
+            writtenRows.append(row)
+            students.append(student)
+            enrolments.append(enrolment)
         }
-        if !batch.isEmpty { try await tx.bulkInsert(batch) }
-        return (batch.students.count, updated)
+        if !students.isEmpty { try await bulk.insertStudentChunk(students: students, enrolments: enrolments) }
+    }
+
+    mutating func finish() async throws -> (inserted: Int, updated: Int) {
+        for update in updates { try await tx.update(update.record.student) }
+        let inserted = writtenRows.count - retracted.count
+        if inserted > 0 { try await bulk.finishBulkLoad(["students": inserted, "enrolments": inserted]) }
+        return (inserted, updates.count)
+    }
+
+    /// Binary search in the ascending row numbers.
+    static func position(of row: Int, in rows: [Int]) -> Int? {
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let mid = (low + high) / 2
+            if rows[mid] < row { low = mid + 1 } else { high = mid }
+        }
+        return low < rows.count && rows[low] == row ? low : nil
     }
 }
 
