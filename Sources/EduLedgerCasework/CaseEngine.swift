@@ -30,12 +30,11 @@ public enum DeadlineStatus: Sendable, Hashable, Codable {
 public struct CaseEngine: Sendable {
     public let calendar: WorkingDayCalendar
     public let limits: StatutoryLimits
-    /// Largest attachment accepted: a phone photo after the browser's downscaling, or a scanned letter.
-    public static let maxAttachmentBytes = 700 * 1024
+    /// Largest attachment accepted: a full-size phone photo (4–8 MB) or a scanned letter.
+    public static let maxAttachmentBytes = 10 * 1024 * 1024
     public static let maxAttachmentsPerStep = 5
-    /// Content types accepted when a step does not narrow them.
-    public static let allowedTypes = ["image/jpeg", "image/png", "image/webp", "application/pdf",
-                                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "text/plain"]
+    /// Types accepted, recognised by their first bytes (`CaseAttachment.detectType`), not by name or claim.
+    public static let allowedTypes = ["image/jpeg", "image/png", "application/pdf"]
     /// A deadline this close (in working days) shows as due soon.
     public static let dueSoonWorkingDays = 3
 
@@ -244,14 +243,14 @@ public struct CaseEngine: Sendable {
         for a in attachments {
             guard !a.bytes.isEmpty else { throw .attachmentEmpty(a.name) }
             guard a.bytes.count <= Self.maxAttachmentBytes else {
-                throw .attachmentTooLarge(name: a.name, limitKB: Self.maxAttachmentBytes / 1024)
+                throw .attachmentTooLarge(name: a.name, limitMB: Self.maxAttachmentBytes / (1024 * 1024))
             }
-            let type = a.contentType.lowercased()
+            let type = a.detectedType ?? ""
             let ok = action.attachmentTypes.isEmpty
                 ? Self.allowedTypes.contains(type)
                 : action.attachmentTypes.contains { type.hasPrefix($0) } && Self.allowedTypes.contains(type)
             guard ok else {
-                let allowed = action.attachmentTypes.isEmpty ? "图片、PDF、Word文档、文本" : "照片（JPEG、PNG、WebP）"
+                let allowed = action.attachmentTypes.isEmpty ? "JPEG、PNG 照片或 PDF 文件" : "照片（JPEG、PNG）"
                 throw .attachmentType(name: a.name, allowed: allowed)
             }
         }

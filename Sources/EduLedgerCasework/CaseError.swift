@@ -9,9 +9,11 @@ public enum CaseError: UserFacingError, Equatable {
     case invalidField(label: String, reason: String)
     case missingAttachment(String, needed: Int)
     case attachmentType(name: String, allowed: String)
-    case attachmentTooLarge(name: String, limitKB: Int)
+    case attachmentTooLarge(name: String, limitMB: Int)
     case attachmentEmpty(String)
     case tooManyAttachments(Int)
+    /// The whole upload is over what a step may carry (every file at its limit).
+    case uploadTooLarge(limitMB: Int, maxFiles: Int)
     case conditionFailed(String)
     case alreadyExtended
     case calendar(String)
@@ -30,6 +32,7 @@ public enum CaseError: UserFacingError, Equatable {
         case .attachmentTooLarge: return "case.attachment_too_large"
         case .attachmentEmpty: return "case.attachment_empty"
         case .tooManyAttachments: return "case.too_many_attachments"
+        case .uploadTooLarge: return "case.upload_too_large"
         case .conditionFailed: return "case.condition"
         case .alreadyExtended: return "case.already_extended"
         case .calendar: return "case.calendar"
@@ -46,10 +49,11 @@ public enum CaseError: UserFacingError, Equatable {
         case .missingField(let label): return "缺少必填项：\(label)"
         case .invalidField(let label, let reason): return "“\(label)”填写有误：\(reason)"
         case .missingAttachment(let label, let n): return "缺少必需的附件：\(label)（至少\(n)份）"
-        case .attachmentType(let name, let allowed): return "附件“\(name)”的类型不允许（允许：\(allowed)）"
-        case .attachmentTooLarge(let name, let kb): return "附件“\(name)”超过大小上限 \(kb) KB"
+        case .attachmentType(let name, let allowed): return "附件“\(name)”的类型不允许（只接受\(allowed)）"
+        case .attachmentTooLarge(let name, let mb): return "附件“\(name)”超过大小上限 \(mb) MB，请压缩或分开上传"
         case .attachmentEmpty(let name): return "附件“\(name)”是空文件"
         case .tooManyAttachments(let n): return "一次最多上传\(n)个附件"
+        case .uploadTooLarge(let mb, let n): return "上传的文件过大：每个文件不超过\(mb) MB，一次最多\(n)个"
         case .conditionFailed(let why): return why
         case .alreadyExtended: return "本案已延期过一次，不能再次延期"
         case .calendar(let m): return "无法计算期限：\(m)"

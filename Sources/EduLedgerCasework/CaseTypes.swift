@@ -78,8 +78,11 @@ public struct CaseActor: Sendable, Hashable, Codable {
         self.init(login: account.login, displayName: account.displayName, role: account.role, scope: account.scope)
     }
 
-    /// A member of the public (the petitioner or applicant), identified by name only.
-    public static func publicPerson(_ name: String) -> CaseActor { CaseActor(kind: .publicPerson, login: "public", displayName: name) }
+    /// A member of the public (the petitioner or applicant), identified by name only; the audit
+    /// log shows such steps under the actor "公众".
+    public static func publicPerson(_ name: String) -> CaseActor { CaseActor(kind: .publicPerson, login: publicLogin, displayName: name) }
+    /// The audit log's actor for steps taken by the public without an account.
+    public static let publicLogin = "公众"
     /// The deadline watch (督办): escalation and deemed acceptance.
     public static let system = CaseActor(kind: .system, login: "system:deadlines", displayName: "期限监控")
 
@@ -89,11 +92,24 @@ public struct CaseActor: Sendable, Hashable, Codable {
 /// A file attached to a step: a reply letter, a photo of the rectification, a refund receipt.
 public struct CaseAttachment: Sendable, Hashable {
     public var name: String
+    /// What the sender said the file is; never trusted — `detectedType` decides.
     public var contentType: String
     public var bytes: [UInt8]
 
     public init(name: String, contentType: String, bytes: [UInt8]) {
         self.name = name; self.contentType = contentType; self.bytes = bytes
+    }
+
+    /// The type read from the file's first bytes (JPEG, PNG or PDF), `nil` for anything else:
+    /// a renamed executable or an HTML page with a `.jpg` name is refused whatever it claims.
+    public var detectedType: String? { Self.detectType(bytes) }
+
+    public static func detectType<C: Collection<UInt8>>(_ bytes: C) -> String? {
+        let head = Array(bytes.prefix(8))
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        return nil
     }
 }
 
@@ -137,6 +153,9 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var completedOn: CivilDate?
     public var completedOnTime: Bool?
     public var closedOn: CivilDate?
+    /// The unguessable number given to a petitioner or applicant to look the case up without an
+    /// account (`XF-7K3M-9QXD-2HFP`); `nil` for cases the public does not follow.
+    public var trackingCode: String?
     /// Field values gathered from the opening and every step (a later step's value wins).
     public var fields: [String: String]
     /// Number of steps taken, for optimistic concurrency (a stale form is refused).
@@ -146,12 +165,12 @@ public struct CaseRecord: Sendable, Hashable, Codable {
                 coSections: [Role] = [], schoolID: SchoolID? = nil, campaignID: Int64? = nil, receivedOn: CivilDate,
                 dueOn: CivilDate? = nil, dueLabel: String? = nil, escalated: Bool = false, extended: Bool = false,
                 completedOn: CivilDate? = nil, completedOnTime: Bool? = nil, closedOn: CivilDate? = nil,
-                fields: [String: String] = [:], version: Int = 0) {
+                trackingCode: String? = nil, fields: [String: String] = [:], version: Int = 0) {
         self.id = id; self.kind = kind; self.number = number; self.title = title; self.state = state
         self.section = section; self.coSections = coSections; self.schoolID = schoolID; self.campaignID = campaignID
         self.receivedOn = receivedOn; self.dueOn = dueOn; self.dueLabel = dueLabel; self.escalated = escalated
         self.extended = extended; self.completedOn = completedOn; self.completedOnTime = completedOnTime
-        self.closedOn = closedOn; self.fields = fields; self.version = version
+        self.closedOn = closedOn; self.trackingCode = trackingCode; self.fields = fields; self.version = version
     }
 
     public var isClosed: Bool { closedOn != nil }

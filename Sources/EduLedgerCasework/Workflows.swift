@@ -71,7 +71,8 @@ public enum CaseWorkflows {
         opening: CaseAction("open", "登记信访事项", from: [], to: "received",
                             who: [.role(.petitions), .role(.office), .publicPerson],
                             fields: [CaseField("petitioner", "信访人"), CaseField("channel", "来源", .choice(["来信", "来访", "网上信访", "电话", "举报"])),
-                                     CaseField("summary", "反映问题", .longText)],
+                                     CaseField("summary", "反映问题", .longText),
+                                     CaseField("contactPhone", "联系电话", required: false)],
                             deadline: .start("petition.route")),
         actions: [
             CaseAction("assign", "受理并交办股室", from: ["received"], to: "assigned", who: [.role(.petitions)],
@@ -160,7 +161,8 @@ public enum CaseWorkflows {
         opening: CaseAction("open", "接收许可申请", from: [], to: "submitted", who: [.role(.licensing), .publicPerson],
                             fields: [CaseField("applicant", "申请人"),
                                      CaseField("licenceType", "许可事项", .choice(["民办学校筹设", "民办学校正式设立", "校外培训机构设立", "教师资格认定"])),
-                                     CaseField("documents", "已交材料", .longText, required: false)],
+                                     CaseField("documents", "已交材料", .longText, required: false),
+                                     CaseField("contactPhone", "联系电话", required: false)],
                             deadline: .start("licence.completeness")),
         actions: [
             CaseAction("noticeMissing", "一次性告知补正材料", from: ["submitted"], to: "incomplete", who: [.role(.licensing)],

@@ -49,6 +49,28 @@ public enum DemoCasework {
         return DemoCaseworkPlan(campaigns: g.campaigns, scripts: scripts)
     }
 
+    /// A minimal valid PDF of one blank A4 page whose document title is `title` (UTF-16BE).
+    static func pdf(title: String) -> [UInt8] {
+        var utf16be: [UInt8] = [0xFE, 0xFF]
+        for unit in title.utf16 { utf16be.append(UInt8(unit >> 8)); utf16be.append(UInt8(unit & 0xFF)) }
+        let digits = Array("0123456789ABCDEF")
+        var hex = ""
+        for b in utf16be { hex.append(digits[Int(b >> 4)]); hex.append(digits[Int(b & 0x0F)]) }
+        let objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", "<< /Title <\(hex)> >>"]
+        var out = Array("%PDF-1.4\n".utf8)
+        var offsets: [Int] = []
+        for (i, body) in objects.enumerated() {
+            offsets.append(out.count)
+            out += Array("\(i + 1) 0 obj\n\(body)\nendobj\n".utf8)
+        }
+        let xref = out.count
+        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for o in offsets { table += String(repeating: "0", count: 10 - String(o).count) + "\(o) 00000 n \n" }
+        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 4 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return out + Array(table.utf8)
+    }
+
     /// A 1×1 PNG: the demo's stand-in for a rectification photo.
     static let photo: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
@@ -75,8 +97,11 @@ public enum DemoCasework {
             CaseActor(login: "demo-" + role.rawValue, displayName: name ?? role.title, role: role, scope: .district)
         }
 
+        /// A reply letter as a one-page PDF (blank page, the title in the document information):
+        /// attachments are accepted only as JPEG, PNG or PDF.
         func letter(_ title: String, _ number: String) -> CaseAttachment {
-            CaseAttachment(name: "\(title)（\(number)）.txt", contentType: "text/plain", bytes: Array("\(title)\n\(number)\n（演示数据）".utf8))
+            CaseAttachment(name: "\(title)（\(number)）.pdf", contentType: "application/pdf",
+                           bytes: DemoCasework.pdf(title: "\(title)（\(number)）（演示数据）"))
         }
 
         /// `n` working days after `d`; beyond the covered years, a day far after `asOf`, so the

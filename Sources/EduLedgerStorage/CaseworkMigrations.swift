@@ -56,5 +56,16 @@ extension Migrations {
             """,
             "CREATE INDEX case_attachments_case ON case_attachments(case_id)",
         ]),
+        // The public without an account: an unguessable tracking code per case they follow, and
+        // their submissions and failed look-ups per address, for throttling (like login_attempts).
+        Migration(31, "casework public tracking", [
+            "ALTER TABLE cases ADD COLUMN tracking_code TEXT",
+            "CREATE UNIQUE INDEX cases_tracking_code ON cases(tracking_code)",
+            """
+            CREATE TABLE public_case_requests (
+                {id}, kind TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)
+            """,
+            "CREATE INDEX public_case_requests_address ON public_case_requests(address, kind, at)",
+        ]),
     ]
 }

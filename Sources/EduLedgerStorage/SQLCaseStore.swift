@@ -51,11 +51,43 @@ public final class SQLCaseStore: Sendable {
         return try await database.transaction { sql in try await body(CaseWriter(sql: sql, engine: engine)) }
     }
 
-    /// Opens a case; returns it with its id and tracking number.
+    /// Opens a case; returns it with its id and number. `trackingCode` (drawn by the caller from
+    /// a secure random source) lets the petitioner or applicant look it up without an account.
     public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
-                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil) async throws -> CaseRecord {
+                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil, trackingCode: String? = nil) async throws -> CaseRecord {
         try await write { try await $0.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor,
-                                            on: date, campaignID: campaignID) }
+                                            on: date, campaignID: campaignID, trackingCode: trackingCode) }
+    }
+
+    /// The case with this tracking code (exact match; the caller normalises what the public typed).
+    public func caseRecord(trackingCode: String) async throws -> CaseRecord? {
+        try await database.reader.raw("""
+            SELECT \(unsafeRaw: CaseReads.caseColumns) FROM cases WHERE tracking_code = \(bind: trackingCode)
+            """).all().first.map(CaseReads.decode)
+    }
+
+    // MARK: the public's requests (throttling)
+
+    /// Records a submission (`submit`) or a failed look-up (`lookup`) from `address`.
+    public func recordPublicRequest(kind: String, address: String, now: Date = Date()) async throws {
+        try await database.transaction { sql in
+            try await sql.raw("""
+                INSERT INTO public_case_requests (kind, address, at)
+                VALUES (\(bind: String(kind.prefix(16))), \(bind: String(address.prefix(64))), \(bind: SQLAccountStore.timestamp(now)))
+                """).run()
+            // Requests older than a day no longer count; sweep them as new ones come.
+            try await sql.raw("""
+                DELETE FROM public_case_requests WHERE at < \(bind: SQLAccountStore.timestamp(now.addingTimeInterval(-86_400)))
+                """).run()
+        }
+    }
+
+    /// How many requests of `kind` came from `address` since `since`.
+    public func publicRequests(kind: String, address: String, since: Date) async throws -> Int {
+        try await database.reader.raw("""
+            SELECT COUNT(*) AS n FROM public_case_requests
+            WHERE address = \(bind: String(address.prefix(64))) AND kind = \(bind: kind) AND at >= \(bind: SQLAccountStore.timestamp(since))
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
     /// Takes a step; `expectedVersion` (the version the user's form showed) refuses a stale form.
@@ -137,9 +169,10 @@ public struct CaseWriter: Sendable {
     public let engine: CaseEngine
 
     public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
-                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil) async throws -> CaseRecord {
+                     by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil, trackingCode: String? = nil) async throws -> CaseRecord {
         var (record, step) = try engine.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor, on: date)
         record.campaignID = campaignID
+        record.trackingCode = trackingCode
         if let school = record.schoolID { try await checkSchool(school) }
         let prefix = "\(kind.numberPrefix)\(date.year)-"
         let last = try await sql.raw("""
@@ -151,14 +184,14 @@ public struct CaseWriter: Sendable {
         guard let id = try await sql.raw("""
             INSERT INTO cases (kind, number, title, state, section, co_sections, school_id, campaign_id, received_on, due_on,
                                due_label, escalated, extended, completed_on, completed_on_time, closed_on, fields_json, version,
-                               created_at, updated_at)
+                               tracking_code, created_at, updated_at)
             VALUES (\(bind: kind.rawValue), \(bind: record.number), \(bind: record.title), \(bind: record.state),
                     \(Column.text(record.section?.rawValue)), \(bind: Self.sectionList(record.coSections)),
                     \(Column.id(record.schoolID)), \(Column.int(record.campaignID)), \(bind: record.receivedOn.description),
                     \(Column.date(record.dueOn)), \(Column.text(record.dueLabel)), \(Column.flag(record.escalated)),
                     \(Column.flag(record.extended)), \(Column.date(record.completedOn)),
                     \(Column.int(record.completedOnTime.map { $0 ? 1 : 0 })), \(Column.date(record.closedOn)),
-                    \(bind: try Self.json(record.fields)), \(bind: record.version), \(bind: now), \(bind: now))
+                    \(bind: try Self.json(record.fields)), \(bind: record.version), \(Column.text(trackingCode)), \(bind: now), \(bind: now))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self) else {
             throw StorageError(code: "storage.insert_failed", message: "写入案件失败：数据库未返回新记录编号")
@@ -226,17 +259,19 @@ public struct CaseWriter: Sendable {
         }
         step.id = stepID
         for a in attachments {
+            // The type the engine recognised from the bytes, never the sender's claim.
+            let type = a.detectedType ?? a.contentType.lowercased()
             let digest = SHA256.hash(data: a.bytes).map { String(format: "%02x", $0) }.joined()
             guard let aid = try await sql.raw("""
                 INSERT INTO case_attachments (case_id, step_id, name, content_type, size, sha256, content)
-                VALUES (\(bind: step.caseID), \(bind: stepID), \(bind: String(a.name.prefix(200))), \(bind: a.contentType.lowercased()),
+                VALUES (\(bind: step.caseID), \(bind: stepID), \(bind: String(a.name.prefix(200))), \(bind: type),
                         \(bind: a.bytes.count), \(bind: digest), \(bind: Data(a.bytes)))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self) else {
                 throw StorageError(code: "storage.insert_failed", message: "写入附件失败")
             }
             step.attachments.append(CaseAttachmentInfo(id: aid, stepID: stepID, name: String(a.name.prefix(200)),
-                                                       contentType: a.contentType.lowercased(), size: a.bytes.count, sha256: digest))
+                                                       contentType: type, size: a.bytes.count, sha256: digest))
         }
         if step.action == "issueNotice", let number = step.fields["noticeNumber"], let due = record.dueOn {
             try await sql.raw("""
@@ -289,7 +324,7 @@ struct CaseReads {
 
     static let caseColumns = """
         id, kind, number, title, state, section, co_sections, school_id, campaign_id, received_on, due_on, due_label, escalated,
-        extended, completed_on, completed_on_time, closed_on, fields_json, version
+        extended, completed_on, completed_on_time, closed_on, fields_json, version, tracking_code
         """
 
     func caseRecord(id: Int64, suffix: SQLQueryString = "") async throws -> CaseRecord? {
@@ -405,7 +440,8 @@ struct CaseReads {
             campaignID: try r.optionalInt64("campaign_id"), receivedOn: try r.date("received_on"), dueOn: try r.optionalDate("due_on"),
             dueLabel: try r.optionalString("due_label"), escalated: try r.flag("escalated"), extended: try r.flag("extended"),
             completedOn: try r.optionalDate("completed_on"), completedOnTime: try r.optionalInt64("completed_on_time").map { $0 != 0 },
-            closedOn: try r.optionalDate("closed_on"), fields: try fields(try r.string("fields_json")), version: try r.int("version"))
+            closedOn: try r.optionalDate("closed_on"), trackingCode: try r.optionalString("tracking_code"),
+            fields: try fields(try r.string("fields_json")), version: try r.int("version"))
     }
 
     static func attachmentInfo(_ row: any SQLRow) throws -> CaseAttachmentInfo {

@@ -81,6 +81,7 @@ func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.addRoutes(AccountsController(deps: deps).routes)
     router.addRoutes(AuditController(deps: deps).routes)
     router.addRoutes(CasesController(deps: deps).routes)
+    router.addRoutes(PublicCasesController(deps: deps).routes)
     router.addRoutes(ImportsController(deps: deps).routes)
     router.addRoutes(ExportsController(deps: deps).routes)
     router.addRoutes(DrawsController(deps: deps).routes)

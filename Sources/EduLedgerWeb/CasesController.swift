@@ -154,13 +154,18 @@ struct CasesController {
     struct ActionForm {
         var id: String; var title: String; var fields: [FieldView]; var attachments: Bool; var attachmentLabel: String
         var accept: String; var minAttachments: Int
+        /// A photo step: the phone opens its camera (`capture`).
+        var capture: Bool; var limitText: String
     }
 
     func actionForm(_ a: CaseAction) async throws -> ActionForm {
-        ActionForm(id: a.id, title: a.title, fields: try await fieldViews(a.fields), attachments: a.minAttachments > 0 || !a.attachmentTypes.isEmpty
-                        || ["reply", "grant", "refuse", "recordRefund", "reportRectified", "investigate", "open"].contains(a.id),
-                   attachmentLabel: a.attachmentLabel, accept: a.attachmentTypes.contains("image/") ? "image/*" : "image/*,.pdf,.docx,.txt",
-                   minAttachments: a.minAttachments)
+        let photo = a.attachmentTypes.contains("image/")
+        return ActionForm(id: a.id, title: a.title, fields: try await fieldViews(a.fields),
+                          attachments: a.minAttachments > 0 || !a.attachmentTypes.isEmpty
+                              || ["reply", "grant", "refuse", "recordRefund", "reportRectified", "investigate", "open", "resubmit"].contains(a.id),
+                          attachmentLabel: a.attachmentLabel.isEmpty ? "附件" : a.attachmentLabel,
+                          accept: photo ? "image/jpeg,image/png" : "image/jpeg,image/png,application/pdf",
+                          minAttachments: a.minAttachments, capture: photo, limitText: CasesUpload.limitText)
     }
 
     struct NewPage { var kind: String; var kindTitle: String; var form: ActionForm; var error: String?; var campaignID: String? }
@@ -181,30 +186,28 @@ struct CasesController {
         return out
     }
 
-    /// The attachments a form carries: `att.name`, `att.type` and `att.data` (base64, filled by
-    /// the page's script from the file input), repeated per file.
-    static func attachments(_ form: FormData?) throws -> [CaseAttachment] {
-        let pairs = form?.pairs ?? []
-        let names = pairs.filter { $0.name == "att.name" }.map(\.value)
-        let types = pairs.filter { $0.name == "att.type" }.map(\.value)
-        let data = pairs.filter { $0.name == "att.data" }.map(\.value)
-        var out: [CaseAttachment] = []
-        for i in 0..<min(names.count, types.count, data.count) where !data[i].isEmpty {
-            guard let bytes = Data(base64Encoded: data[i]) else {
-                throw AppError.badRequest(code: "case.attachment_encoding", message: "附件“\(names[i])”编码有误，请重新选择文件", fields: [])
-            }
-            out.append(CaseAttachment(name: names[i], contentType: types[i], bytes: Array(bytes)))
-        }
-        return out
-    }
-
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        guard let kind = context.form?["kind"].flatMap(CaseKind.init(rawValue:)) else { throw AppError.notFound }
+        let submitted: CasesUpload.Submitted
+        do {
+            submitted = try await CasesUpload.read(request, context: context, expectedCSRF: user.csrfToken)
+        } catch let e as CaseError {
+            // Too large to read: the form again, with the limit.
+            guard let kind = request.query("kind").flatMap(CaseKind.init(rawValue:)) else { throw e }
+            let page = NewPage(kind: kind.rawValue, kindTitle: kind.title, form: try await actionForm(CaseWorkflows.workflow(kind).opening),
+                               error: e.message, campaignID: nil)
+            return deps.views.render("case_new", ViewContext(chrome: Chrome(title: "登记" + kind.title, user: user, active: "cases"), page: page),
+                                     status: .unprocessableContent)
+        }
+        let form = submitted.form
+        guard let kind = form["kind"].flatMap(CaseKind.init(rawValue:)) else { throw AppError.notFound }
         guard CaseAccess.openableKinds(role: user.account.role, scope: user.account.scope).contains(kind) else { throw AppError.forbidden }
         do {
-            let c = try await deps.cases.open(kind: kind, title: context.form?["title"] ?? "", fields: Self.fields(context.form),
-                                              attachments: try Self.attachments(context.form), by: Self.actor(user), on: deps.today)
+            // A petition or licence application entered by staff gets a tracking code too, for
+            // the visitor or applicant to follow it on the public pages.
+            let code = kind == .petition || kind == .licence ? PublicTracking.newCode(kind) : nil
+            let c = try await deps.cases.open(kind: kind, title: form["title"] ?? "", fields: Self.fields(form),
+                                              attachments: submitted.attachments, by: Self.actor(user), on: deps.today, trackingCode: code)
             return Redirect.to("/cases/\(c.id)", status: .seeOther)
         } catch let e as CaseError {
             let page = NewPage(kind: kind.rawValue, kindTitle: kind.title, form: try await actionForm(CaseWorkflows.workflow(kind).opening),
@@ -227,7 +230,7 @@ struct CasesController {
         var caseID: Int64; var number: String; var kind: String; var title: String; var state: String; var section: String
         var coSections: String; var school: String; var received: String; var due: String; var dueLabel: String; var status: String
         var overdue: Bool; var escalated: Bool; var fields: [Pair]; var steps: [StepView]; var actions: [ActionForm]; var hasActions: Bool
-        var version: Int; var error: String?; var campaignHref: String?
+        var version: Int; var error: String?; var campaignHref: String?; var trackingCode: String?
     }
 
     func detail(_ c: CaseRecord, user: CurrentUser, error: String? = nil) async throws -> DetailPage {
@@ -255,7 +258,7 @@ struct CasesController {
                                                                    size: "\(($0.size + 1023) / 1024) KB", sha256: String($0.sha256.prefix(12))) })
             },
             actions: forms, hasActions: !forms.isEmpty, version: c.version, error: error,
-            campaignHref: c.campaignID.map { "/cases/campaigns/\($0)" })
+            campaignHref: c.campaignID.map { "/cases/campaigns/\($0)" }, trackingCode: c.trackingCode)
     }
 
     static func fieldLabels(_ flow: CaseWorkflow) -> [String: String] {
@@ -284,11 +287,12 @@ struct CasesController {
     @Sendable func step(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (user, v) = try Self.requireCasework(context)
         let c = try await visibleCase(context.parameters.get("id"), v)
-        let action = context.form?["action"] ?? ""
         do {
-            _ = try await deps.cases.take(action, caseID: c.id, by: Self.actor(user), fields: Self.fields(context.form),
-                                          attachments: try Self.attachments(context.form), on: deps.today,
-                                          expectedVersion: context.form?["version"].flatMap(Int.init))
+            let submitted = try await CasesUpload.read(request, context: context, expectedCSRF: user.csrfToken)
+            let form = submitted.form
+            _ = try await deps.cases.take(form["action"] ?? "", caseID: c.id, by: Self.actor(user), fields: Self.fields(form),
+                                          attachments: submitted.attachments, on: deps.today,
+                                          expectedVersion: form["version"].flatMap(Int.init))
             return Redirect.to("/cases/\(c.id)", status: .seeOther)
         } catch let e as CaseError {
             let page = try await detail(c, user: user, error: e.message)
@@ -379,7 +383,15 @@ struct CasesController {
         guard let raw = context.parameters.get("id").flatMap(Int64.init), let c = try await deps.cases.campaign(id: raw) else {
             throw AppError.notFound
         }
-        var fields = Self.fields(context.form)
+        let submitted: CasesUpload.Submitted
+        do {
+            submitted = try await CasesUpload.read(request, context: context, expectedCSRF: user.csrfToken)
+        } catch let e as CaseError {
+            let page = try await campaignPage(String(raw), user: user, error: e.message)
+            return deps.views.render("case_campaign", ViewContext(chrome: Chrome(title: page.name, user: user, active: "cases"), page: page),
+                                     status: .unprocessableContent)
+        }
+        var fields = Self.fields(submitted.form)
         guard let school = fields["school"].flatMap(Int64.init).map(SchoolID.init), c.schoolIDs.contains(school) else {
             let page = try await campaignPage(String(raw), user: user, error: "该学校不在本轮排查范围内")
             return deps.views.render("case_campaign", ViewContext(chrome: Chrome(title: page.name, user: user, active: "cases"), page: page),
@@ -387,7 +399,7 @@ struct CasesController {
         }
         fields["school"] = String(school.rawValue)
         do {
-            _ = try await deps.cases.open(kind: .hazard, title: "", fields: fields, attachments: try Self.attachments(context.form),
+            _ = try await deps.cases.open(kind: .hazard, title: "", fields: fields, attachments: submitted.attachments,
                                           by: Self.actor(user), on: deps.today, campaignID: c.id)
             return Redirect.to("/cases/campaigns/\(c.id)", status: .seeOther)
         } catch let e as CaseError {
@@ -462,7 +474,8 @@ struct CasesController {
             throw AppError.badRequest(code: "request.content_type", message: "请求体必须是 application/json", fields: [])
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        // Attachments travel as base64 in the JSON: room for every file at its limit.
+        let buffer = try await request.collectBody(upTo: CasesUpload.maxBodyBytes / 3 * 4 + 64 * 1024)
         do { return try JSONDecoder().decode(T.self, from: Data(buffer: buffer)) } catch {
             throw AppError.badRequest(code: "request.invalid_body", message: "请求体不是有效的 JSON 或缺少字段", fields: [])
         }

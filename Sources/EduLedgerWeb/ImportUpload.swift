@@ -24,8 +24,9 @@ enum ImportUpload {
         var file: URL?
     }
 
-    /// Writes the body to `directory/body.bin`, refusing more than `maxBodyBytes`.
-    static func receive(_ request: Request, into directory: URL) async throws -> URL {
+    /// Writes the body to `directory/body.bin`, refusing more than `limit` bytes (`maxBodyBytes`
+    /// for a spreadsheet; the case forms pass their own).
+    static func receive(_ request: Request, into directory: URL, limit: Int = maxBodyBytes) async throws -> URL {
         let url = directory.appendingPathComponent("body.bin")
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw AppError.badRequest(code: "import.upload", message: "无法保存上传的文件", fields: [])
@@ -35,7 +36,7 @@ enum ImportUpload {
         var written = 0
         for try await buffer in request.body {
             written += buffer.readableBytes
-            if written > maxBodyBytes { throw AppError.payloadTooLarge }
+            if written > limit { throw AppError.payloadTooLarge }
             try handle.write(contentsOf: buffer.readableBytesView)
         }
         return url
@@ -57,13 +58,41 @@ enum ImportUpload {
     /// Splits the body (RFC 7578): text fields into `fields`, the part with a file name into
     /// `directory/upload.<ext>`. A malformed body is a 400.
     static func parse(body: URL, boundary: String, into directory: URL) throws -> Form {
-        let invalid = AppError.badRequest(code: "import.upload", message: "上传的表单格式不正确，请重新选择文件上传", fields: [])
         let data = try Data(contentsOf: body, options: .alwaysMapped)
+        var form = Form(fields: [:])
+        for part in try parts(of: data, boundary: boundary) {
+            if let fileName = part.fileName {
+                if !fileName.isEmpty, form.file == nil {
+                    let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
+                    let file = directory.appendingPathComponent("upload" + (ext.isEmpty ? "" : "." + ext))
+                    try data[part.content].write(to: file)
+                    form.file = file
+                    form.fileName = URL(fileURLWithPath: fileName).lastPathComponent
+                }
+            } else if part.content.count <= 64 * 1024 {
+                form.fields[part.name] = String(decoding: data[part.content], as: UTF8.self)
+            }
+        }
+        return form
+    }
+
+    /// One part of a multipart body: its field name, its file name when it carries a file (empty
+    /// when a file input was left empty), and where its content lies in the body.
+    struct Part {
+        var name: String
+        var fileName: String?
+        var content: Range<Data.Index>
+    }
+
+    /// The parts of a multipart body in order (the spreadsheet upload and the case forms share
+    /// this). A malformed body is a 400.
+    static func parts(of data: Data, boundary: String) throws -> [Part] {
+        let invalid = AppError.badRequest(code: "import.upload", message: "上传的表单格式不正确，请重新选择文件上传", fields: [])
         let delimiter = Data("--\(boundary)".utf8)
         let crlf = Data("\r\n".utf8)
         let blankLine = Data("\r\n\r\n".utf8)
         guard let first = data.range(of: delimiter) else { throw invalid }
-        var form = Form(fields: [:])
+        var parts: [Part] = []
         var cursor = first.upperBound
         while true {
             // After a delimiter: "--" ends the body, CRLF starts a part.
@@ -74,24 +103,14 @@ enum ImportUpload {
             let headers = String(decoding: data[headerStart..<headerEnd.lowerBound], as: UTF8.self)
             let contentStart = headerEnd.upperBound
             guard let next = data.range(of: crlf + delimiter, in: contentStart..<data.endIndex) else { throw invalid }
-            let content = contentStart..<next.lowerBound
             let disposition = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-disposition:") }
             if let disposition, let name = parameter("name", in: String(disposition)) {
-                if let fileName = parameter("filename", in: String(disposition)) {
-                    if !fileName.isEmpty, form.file == nil {
-                        let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
-                        let file = directory.appendingPathComponent("upload" + (ext.isEmpty ? "" : "." + ext))
-                        try data[content].write(to: file)
-                        form.file = file
-                        form.fileName = URL(fileURLWithPath: fileName).lastPathComponent
-                    }
-                } else if content.count <= 64 * 1024 {
-                    form.fields[name] = String(decoding: data[content], as: UTF8.self)
-                }
+                parts.append(Part(name: name, fileName: parameter("filename", in: String(disposition)),
+                                  content: contentStart..<next.lowerBound))
             }
             cursor = next.upperBound
         }
-        return form
+        return parts
     }
 
     /// `name="value"` in a Content-Disposition line (quoted; a browser escapes `"` as `%22`).

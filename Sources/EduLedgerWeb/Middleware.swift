@@ -54,6 +54,9 @@ struct SessionMiddleware: RouterMiddleware {
                 let expected: String?
                 if path == "/login" {
                     expected = request.cookies[CookieNames.login]?.value
+                } else if PublicCasesController.isPublicForm(path) {
+                    // The public's case forms: a double-submit token like the login form's.
+                    expected = request.cookies[CookieNames.publicCase]?.value
                 } else {
                     guard let user = context.user else { throw AppError.unauthenticated }
                     expected = user.csrfToken
@@ -61,6 +64,10 @@ struct SessionMiddleware: RouterMiddleware {
                 if ImportUpload.isUpload(request) {
                     // A spreadsheet upload: its handler streams the body to a file and checks
                     // the form's `_csrf` field first (ImportsController.upload).
+                    return try await next(request, context)
+                }
+                if CasesUpload.isUpload(request) {
+                    // A case form with photos or documents: likewise (CasesUpload.read).
                     return try await next(request, context)
                 }
                 let buffer = try await request.collectBody(upTo: context.maxUploadSize)

@@ -11,8 +11,9 @@ func user(_ role: Role, _ scope: AccountScope = .district) -> CaseActor {
     CaseActor(login: "u-\(role.rawValue)", displayName: role.title, role: role, scope: scope)
 }
 
+/// A JPEG by its first bytes (FF D8 FF), whatever it claims to be.
 func photo(_ name: String = "整改后.jpg", size: Int = 2048, type: String = "image/jpeg") -> CaseAttachment {
-    CaseAttachment(name: name, contentType: type, bytes: [UInt8](repeating: 0xFF, count: size))
+    CaseAttachment(name: name, contentType: type, bytes: [0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0xE0, count: max(0, size - 3)))
 }
 
 let letter = CaseAttachment(name: "答复意见书.pdf", contentType: "application/pdf", bytes: Array("%PDF-1.4 答复".utf8))
@@ -152,11 +153,18 @@ struct CaseEngineTests {
         #expect(throws: CaseError.missingAttachment("整改照片", needed: 1)) {
             try engine.take("reportRectified", on: noticed, by: officer, fields: report, date: try day("2025-04-10"))
         }
-        #expect(throws: CaseError.attachmentType(name: "a.pdf", allowed: "照片（JPEG、PNG、WebP）")) {
-            try engine.take("reportRectified", on: noticed, by: officer, fields: report, attachments: [photo("a.pdf", type: "application/pdf")],
-                            date: try day("2025-04-10"))
+        #expect(throws: CaseError.attachmentType(name: "答复意见书.pdf", allowed: "照片（JPEG、PNG）")) {
+            try engine.take("reportRectified", on: noticed, by: officer, fields: report, attachments: [letter], date: try day("2025-04-10"))
         }
-        #expect(throws: CaseError.attachmentTooLarge(name: "big.jpg", limitKB: CaseEngine.maxAttachmentBytes / 1024)) {
+        // The type is read from the bytes: an HTML page named and declared as a JPEG is refused.
+        let disguised = CaseAttachment(name: "photo.jpg", contentType: "image/jpeg", bytes: Array("<html><script>".utf8))
+        #expect(throws: CaseError.attachmentType(name: "photo.jpg", allowed: "照片（JPEG、PNG）")) {
+            try engine.take("reportRectified", on: noticed, by: officer, fields: report, attachments: [disguised], date: try day("2025-04-10"))
+        }
+        #expect(CaseAttachment.detectType([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == "image/png")
+        #expect(CaseAttachment.detectType(Array("%PDF-1.7".utf8)) == "application/pdf")
+        #expect(CaseAttachment.detectType(Array("PK\u{3}\u{4}".utf8)) == nil)
+        #expect(throws: CaseError.attachmentTooLarge(name: "big.jpg", limitMB: 10)) {
             try engine.take("reportRectified", on: noticed, by: officer, fields: report,
                             attachments: [photo("big.jpg", size: CaseEngine.maxAttachmentBytes + 1)], date: try day("2025-04-10"))
         }
@@ -208,7 +216,8 @@ struct CaseEngineTests {
             try engine.take("sanction", on: found, by: user(.supervision), fields: ["sanction": "x", "refundOrdered": "12.345"], date: try day("2025-05-09"))
         }
         let refunded = try engine.take("recordRefund", on: sanctioned, by: user(.finance), fields: ["refundProven": "12345.67"],
-                                       attachments: [CaseAttachment(name: "清退凭证.png", contentType: "image/png", bytes: [1, 2, 3])],
+                                       attachments: [CaseAttachment(name: "清退凭证.png", contentType: "image/png",
+                                                                     bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1])],
                                        date: try day("2025-05-20")).0
         let closed = try engine.take("close", on: refunded, by: user(.supervision), date: try day("2025-05-21")).0
         #expect(closed.isClosed && closed.state == "closed")

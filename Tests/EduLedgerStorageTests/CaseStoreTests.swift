@@ -46,7 +46,7 @@ struct CaseStoreTests {
                                          on: try Self.day("2025-03-06"))
             }
             let officer = Self.actor(.safetyOfficer, .school(school))
-            let photo = CaseAttachment(name: "整改后.jpg", contentType: "image/jpeg", bytes: Array("jpeg-bytes".utf8))
+            let photo = CaseAttachment(name: "整改后.jpg", contentType: "image/jpeg", bytes: [0xFF, 0xD8, 0xFF, 0xE0] + Array("jpeg-bytes".utf8))
             // Refused: no photo. Nothing is written: same version, same number of steps and audit lines.
             let auditBefore = try await Self.auditCount(registry.database, caseID: hazards[0].id)
             await #expect(throws: CaseError.missingAttachment("整改照片", needed: 1)) {
@@ -78,7 +78,7 @@ struct CaseStoreTests {
             #expect(steps.map(\.action) == ["open", "issueNotice", "reportRectified", "fail", "issueNotice"])
             #expect(steps[2].actor.login == "t-safetyOfficer" && steps[2].attachments.count == 1)
             let info = try #require(steps[2].attachments.first)
-            #expect(info.sha256 == "0111dbc398b94eacda6759809c050530868ee7e313b3381c2f95ce8b55331c50")  // sha256 of "jpeg-bytes"
+            #expect(info.sha256 == "b394aa7865c287a1a910721d9fd6ec887f4193f3dad4a74261454f0a42ee3a02")  // sha256 of "jpeg-bytes"
             let file = try #require(try await store.attachment(id: info.id))
             #expect(file.bytes == photo.bytes && file.caseID == hazards[0].id)
             // Audit: one line per opening and step.

@@ -14,26 +14,19 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     });
   });
-  // Case forms: files chosen are read here and sent as hidden fields (name, type, base64),
-  // because every form of the application is posted url-encoded.
-  document.querySelectorAll("form[data-case-form] input[type=file][data-attach]").forEach(function (input) {
+  // File inputs with a size limit: a file over it is refused here, before a long upload on a
+  // phone connection (the server checks again).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
     input.addEventListener("change", function () {
-      var form = input.form;
-      form.querySelectorAll("input[data-attached]").forEach(function (old) { old.remove(); });
-      Array.prototype.forEach.call(input.files, function (file) {
-        var reader = new FileReader();
-        reader.onload = function () {
-          var data = String(reader.result);
-          [["att.name", file.name], ["att.type", file.type || "application/octet-stream"],
-           ["att.data", data.slice(data.indexOf(",") + 1)]].forEach(function (pair) {
-            var hidden = document.createElement("input");
-            hidden.type = "hidden"; hidden.name = pair[0]; hidden.value = pair[1];
-            hidden.setAttribute("data-attached", "");
-            form.appendChild(hidden);
-          });
-        };
-        reader.readAsDataURL(file);
-      });
+      var max = Number(input.getAttribute("data-max-bytes"));
+      var big = Array.prototype.filter.call(input.files, function (f) { return f.size > max; });
+      if (big.length > 0) {
+        input.setCustomValidity("文件“" + big[0].name + "”超过" + Math.round(max / 1048576) + " MB，请压缩后再选");
+        input.reportValidity();
+        input.value = "";
+      } else {
+        input.setCustomValidity("");
+      }
     });
   });
 })();
