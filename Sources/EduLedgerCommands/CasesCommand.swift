@@ -10,7 +10,7 @@ import Foundation
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases", abstract: "案件办理：信访、人大建议、政协提案、安全隐患、行政许可、年检、违规查处",
-        subcommands: [List.self, Show.self, New.self, Step.self, Overdue.self])
+        subcommands: [List.self, Show.self, New.self, Step.self, Overdue.self, SeedBench.self])
 
     /// Who the command acts as: a bureau role, or a school's safety officer (`--school`).
     struct ActorOptions: ParsableArguments {
@@ -225,6 +225,161 @@ struct CasesCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension CasesCommand {
+    /// `eduledger cases seed-bench`: a district's year of casework for the benchmark (issue 9) —
+    /// by default 5 000 cases and 30 000 steps of every kind, each taken through the engine and
+    /// the store like any other (checks, attachments, notices, audit lines), in one transaction.
+    /// Deterministic: the same options give the same cases.
+    struct SeedBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-bench", abstract: "为性能测试装载一年的案件（默认5000件、30000个办理步骤；需已有学校，如先运行 eduledger demo）")
+        @Option(help: "案件数") var cases: Int = 5000
+        @Option(help: "办理步骤总数（含登记；最新的案件只办理到一半，以凑足该数）") var steps: Int = 30_000
+        @Option(help: "年度") var year: Int = 2025
+        @Option(help: "随机种子") var seed: UInt64 = 9
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await CasesCommand.withCases(db) { registry, store in
+                let schools = try await registry.schools(SchoolFilter()).map(\.id)
+                guard !schools.isEmpty else { throw ValidationError("数据库中没有学校：请先运行 eduledger demo") }
+                guard cases > 0, steps >= cases else { throw ValidationError("案件数应大于0，步骤数不少于案件数") }
+                let plan = try BenchCasework.plan(cases: cases, steps: steps, year: year, seed: seed, schools: schools,
+                                                  calendar: store.engine.calendar)
+                let started = Date()
+                let written = try await store.write { w in
+                    var n = 0
+                    for script in plan {
+                        let c = try await w.open(kind: script.kind, title: "", fields: script.opening.fields,
+                                                 attachments: script.opening.attachments, by: script.opening.actor, on: script.opening.date)
+                        n += 1
+                        for s in script.steps {
+                            _ = try await w.take(s.action, caseID: c.id, by: s.actor, fields: s.fields, attachments: s.attachments, on: s.date)
+                            n += 1
+                        }
+                    }
+                    return n
+                }
+                let seconds = Date().timeIntervalSince(started)
+                print("已装载\(plan.count)件案件、\(written)个办理步骤（\(String(format: "%.1f", seconds))秒）")
+            }
+        }
+    }
+}
+
+/// The benchmark's year of casework: full paths of every kind (信访 6 steps, 隐患 with one
+/// failed re-inspection 7, 许可 with a one-time notice 6, 违规 with a refund 5, 建议 7), the
+/// newest cases cut short until the step count is reached.
+enum BenchCasework {
+    struct Action {
+        var action: String; var actor: CaseActor; var date: CivilDate; var fields: [String: String]; var attachments: [CaseAttachment]
+    }
+    struct Script { var kind: CaseKind; var opening: Action; var steps: [Action] }
+
+    static let pdf = Array("%PDF-1.4\n%%EOF\n".utf8)
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]
+
+    static func plan(cases: Int, steps target: Int, year: Int, seed: UInt64, schools: [SchoolID],
+                     calendar: WorkingDayCalendar) throws -> [Script] {
+        var state = seed
+        func next() -> UInt64 {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func bureau(_ r: Role) -> CaseActor { CaseActor(login: "bench-" + r.rawValue, displayName: r.title, role: r, scope: .district) }
+        guard let first = CivilDate(year: year, month: 1, day: 2) else { throw ValidationError("年度无效") }
+        var scripts: [Script] = []
+        for i in 0..<cases {
+            // Received over the first ten months, in order; each step three working days after the last.
+            var day = first.adding(days: i * 300 / cases)
+            func later() throws -> CivilDate { day = try calendar.date(3, workingDaysAfter: day); return day }
+            func act(_ a: String, _ who: CaseActor, _ f: [String: String] = [:], _ files: [CaseAttachment] = []) throws -> Action {
+                Action(action: a, actor: who, date: try later(), fields: f, attachments: files)
+            }
+            let letter = [CaseAttachment(name: "答复.pdf", contentType: "application/pdf", bytes: pdf)]
+            let photo = [CaseAttachment(name: "整改后.png", contentType: "image/png", bytes: png)]
+            let roll = Int(next() % 100)
+            let school = schools[Int(next() % UInt64(schools.count))]
+            let received = day
+            switch roll {
+            case 0..<40:
+                let section = [Role.basicEducation, .personnel, .finance, .safety][Int(next() % 4)]
+                let office = bureau(.petitions)
+                scripts.append(Script(kind: .petition, opening: Action(
+                    action: "open", actor: office, date: received,
+                    fields: ["petitioner": "来信人\(i)", "channel": "来信", "summary": "反映第\(i)号问题"], attachments: []), steps: [
+                        try act("assign", office, ["section": section.rawValue]),
+                        try act("investigate", bureau(section), ["findings": "属实"]),
+                        try act("reply", bureau(section), ["reply": "已处理"], letter),
+                        try act("rate", office, ["rating": ["满意", "基本满意", "不满意"][Int(next() % 3)]]),
+                        try act("close", office)]))
+            case 40..<65:
+                let safety = bureau(.safety)
+                let officer = CaseActor(login: "bench-officer", displayName: "安全专干", role: .safetyOfficer, scope: .school(school))
+                func notice(_ n: Int) throws -> Action {
+                    let issued = try later()
+                    return Action(action: "issueNotice", actor: safety, date: issued,
+                                          fields: ["noticeNumber": "安整〔\(year)〕\(i)-\(n)号", "dueOn": issued.adding(days: 14).description,
+                                                   "requirement": "限期整改"], attachments: [])
+                }
+                scripts.append(Script(kind: .hazard, opening: Action(
+                    action: "open", actor: safety, date: received,
+                    fields: ["school": String(school.rawValue), "category": "消防", "description": "隐患\(i)"], attachments: []), steps: [
+                        try notice(1), try act("reportRectified", officer, ["measures": "已整改"], photo),
+                        try act("fail", safety, ["reinspection": "不彻底"]), try notice(2),
+                        try act("reportRectified", officer, ["measures": "已彻底整改"], photo),
+                        try act("pass", safety, ["reinspection": "合格"])]))
+            case 65..<80:
+                let clerk = bureau(.licensing)
+                scripts.append(Script(kind: .licence, opening: Action(
+                    action: "open", actor: clerk, date: received,
+                    fields: ["applicant": "申请人\(i)", "licenceType": "校外培训机构设立"], attachments: []), steps: [
+                        try act("noticeMissing", clerk, ["missingDocuments": "场地证明\n消防意见"]),
+                        try act("resubmit", clerk, ["documents": "场地证明、消防意见"]),
+                        try act("accept", clerk),
+                        try act("grant", clerk, ["decisionNumber": "教许〔\(year)〕\(i)号"], letter),
+                        try act("issueLicence", clerk, ["licenceNumber": "教民\(i)号"])]))
+            case 80..<90:
+                let sup = bureau(.supervision)
+                let yuan = "\(100 + Int(next() % 9900)).\(10 + Int(next() % 90))"
+                scripts.append(Script(kind: .violation, opening: Action(
+                    action: "open", actor: sup, date: received,
+                    fields: ["violationType": "违规收费", "school": String(school.rawValue), "subject": "学校\(i)", "summary": "收费\(i)"],
+                    attachments: []), steps: [
+                        try act("find", sup, ["finding": "属实"]),
+                        try act("sanction", sup, ["sanction": "责令清退", "refundOrdered": yuan]),
+                        try act("recordRefund", bureau(.finance), ["refundProven": yuan], photo),
+                        try act("close", sup)]))
+            default:
+                let office = bureau(.office)
+                let lead = [Role.basicEducation, .personnel, .safety][Int(next() % 3)]
+                scripts.append(Script(kind: .deputyProposal, opening: Action(
+                    action: "open", actor: office, date: received,
+                    fields: ["proposer": "代表\(i)", "proposalNumber": "第\(i)号", "summary": "建议\(i)"], attachments: []), steps: [
+                        try act("assign", office, ["section": lead.rawValue, "coSections": "finance"]),
+                        try act("coOpinion", bureau(.finance), ["opinion": "同意"]),
+                        try act("meet", bureau(lead), ["meetingOn": day.description, "meetingNote": "见面"]),
+                        try act("reply", bureau(lead), ["resultCode": "A 已解决", "reply": "已办理"], letter),
+                        try act("rate", office, ["rating": "满意"]),
+                        try act("close", office)]))
+            }
+        }
+        // Cut the newest cases short (they are still being worked) until the total is the target.
+        var total = scripts.reduce(0) { $0 + 1 + $1.steps.count }
+        var index = scripts.count - 1
+        while total > target, index >= 0 {
+            let cut = min(scripts[index].steps.count, total - target)
+            scripts[index].steps.removeLast(cut)
+            total -= cut
+            index -= 1
+        }
+        return scripts
     }
 }
 

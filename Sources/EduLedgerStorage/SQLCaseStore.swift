@@ -175,9 +175,13 @@ public struct CaseWriter: Sendable {
         record.trackingCode = trackingCode
         if let school = record.schoolID { try await checkSchool(school) }
         let prefix = "\(kind.numberPrefix)\(date.year)-"
-        let last = try await sql.raw("""
-            SELECT MAX(number) AS n FROM cases WHERE number LIKE \(bind: prefix + "%")
-            """).first(decodingColumn: "n", as: String?.self) ?? nil
+        // SQLite: a range on the unique index ("XF2025-" ≤ number < "XF2025.", byte order), which
+        // LIKE cannot use; PostgreSQL compares text by the database's collation, so LIKE there.
+        let range: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "number LIKE \(bind: prefix + "%")"
+            : "number >= \(bind: prefix) AND number < \(bind: String(prefix.dropLast()) + ".")"
+        let last = try await sql.raw("SELECT MAX(number) AS n FROM cases WHERE " + range)
+            .first(decodingColumn: "n", as: String?.self) ?? nil
         let sequence = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1
         record.number = prefix + String(format: "%04d", sequence)
         let now = Timestamp.now()

@@ -121,9 +121,10 @@ struct RouteRoleMatrixTests {
     @Test("every route, every role, and anonymous", arguments: TestBackend.available)
     func matrix(_ backend: TestBackend) async throws {
         try await withApp(backend) { client, world, db in
-            let routes = Self.routes(world) + (try await DrawMatrix.routes(world, db))
+            let routes = Self.routes(world) + (try await DrawMatrix.routes(world, db)) + (try await CaseMatrix.routes(world, db))
             // Public pages for everyone.
-            for path in ["/", "/login", "/static/app.css", "/static/app.js", "/api/openapi.json"] {
+            for path in ["/", "/login", "/static/app.css", "/static/app.js", "/api/openapi.json",
+                         "/public/cases", "/public/cases/petition", "/public/cases/licence", "/public/cases/track"] {
                 let r = try await client.execute(uri: path, method: .get)
                 #expect(r.status.code == 200, "anonymous GET \(path)")
             }

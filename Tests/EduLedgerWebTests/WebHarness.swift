@@ -86,13 +86,13 @@ struct WebWorld: Sendable {
 }
 
 /// Runs `body` with an in-process application on a fresh database of each backend.
-func withApp(_ backend: TestBackend, demoMode: Bool = true,
+func withApp(_ backend: TestBackend, demoMode: Bool = true, today: CivilDate = SmallDistrict.day,
              _ body: @escaping @Sendable (any TestClientProtocol, WebWorld, Database) async throws -> Void) async throws {
     try await TestDatabases.withFreshDatabase(backend) { location in
         let db = try await Database.open(location)
         do {
             let world = try await WebWorld.make(db)
-            let config = WebConfig(database: db, demoMode: demoMode, secureCookies: false, bcryptCost: 4, today: SmallDistrict.day,
+            let config = WebConfig(database: db, demoMode: demoMode, secureCookies: false, bcryptCost: 4, today: today,
                                    logLevel: .critical)
             let app = try await buildApplication(config)
             try await app.test(.router) { client in try await body(client, world, db) }
