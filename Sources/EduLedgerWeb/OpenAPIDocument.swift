@@ -30,7 +30,7 @@ enum OpenAPIDocument {
         }
       },
       "post": {
-        "operationId": "createCase", "summary": "登记新案件（须 X-CSRF-Token）；fields 为登记步骤的字段，attachments 为 {name, contentType, base64}",
+        "operationId": "createCase", "summary": "登记新案件（须 X-CSRF-Token）；fields 为登记步骤的字段，attachments 为 {name, contentType, base64}：按文件头识别类型，只接受 JPEG、PNG、PDF，每个不超过10 MB，一次最多5个（contentType 仅供参考）",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind"], "properties": {
           "kind": {"type": "string"}, "title": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},
           "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "contentType", "base64"], "properties": {
@@ -58,7 +58,7 @@ enum OpenAPIDocument {
     },
     "/api/v1/cases/{id}/steps": {
       "post": {
-        "operationId": "takeCaseStep", "summary": "办理一个步骤（须 X-CSRF-Token）；version 为所见案件版本，过期则拒绝；角色、状态、必填项或附件不符时返回 422 并说明原因",
+        "operationId": "takeCaseStep", "summary": "办理一个步骤（须 X-CSRF-Token）；version 为所见案件版本，过期则拒绝；角色、状态、必填项或附件（JPEG、PNG、PDF，每个不超过10 MB）不符时返回 422 并说明原因",
         "parameters": [{"$ref": "#/components/parameters/Id"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {
           "action": {"type": "string"}, "version": {"type": "integer"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}},

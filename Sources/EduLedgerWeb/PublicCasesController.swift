@@ -307,7 +307,10 @@ struct PublicCasesController {
     /// A step the public takes on its own case (rating the reply, sending the missing documents).
     @Sendable func step(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = Self.token(request)
-        if try await throttledLookups(context.clientAddress) { throw AppError.throttled }
+        if try await throttledLookups(context.clientAddress) {
+            return render("public_case_track", title: "办理进度查询", page: TrackPage(csrf: token, code: "", error: "查询失败次数过多，请15分钟后再试"),
+                          token: token, context: context, status: .tooManyRequests)
+        }
         let submitted: CasesUpload.Submitted
         var uploadError: String?
         do {
