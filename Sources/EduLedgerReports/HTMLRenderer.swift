@@ -1,3 +1,4 @@
+import OfficeFormats
 import EduLedgerIndicators
 
 /// The report as HTML for the web app: every figure a link to the page that shows its definition
@@ -60,21 +61,8 @@ public enum ReportHTML {
         return out
     }
 
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// The shared escaper (`OfficeFormats.HTMLText`), kept under this name for the renderer's callers.
+    public static func escape(_ s: String) -> String { HTMLText.escape(s) }
 }
 
 extension String {

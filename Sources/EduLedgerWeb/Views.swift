@@ -3,6 +3,7 @@ import EduLedgerCore
 import Foundation
 import Hummingbird
 import Mustache
+import OfficeFormats
 
 /// The page frame every template shares: title, the user, the navigation their role may use,
 /// and the CSRF token for the forms in it.

@@ -1,3 +1,4 @@
+import OfficeFormats
 import Testing
 @testable import EduLedgerWeb
 
