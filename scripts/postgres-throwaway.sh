@@ -25,7 +25,7 @@ case "${1:-start}" in
     as_owner "$bin/initdb" -D "$dir/data" -A trust -U eduledger -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || as_owner "$bin/initdb" -D "$dir/data" -A trust -U eduledger -E UTF8 --locale=C >"$dir/initdb.log" 2>&1
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000 -c shared_buffers=64MB" start >/dev/null
     echo "export EDULEDGER_TEST_POSTGRES_URL='postgres://eduledger@127.0.0.1:$port/postgres?sslmode=disable'"
     echo "export EDULEDGER_TEST_PG_DIR='$dir'"
     ;;

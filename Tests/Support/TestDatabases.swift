@@ -41,8 +41,9 @@ public enum TestDatabases {
                 throw TestSetupError(message: "EDULEDGER_TEST_POSTGRES_URL is not set")
             }
             let name = "eduledger_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try await Database.open(.postgres(url: url), migrate: false)
-            try await admin.reader.raw(SQLQueryString(String("CREATE DATABASE " + name))).run()
+            // The administrative connection is held only while creating and dropping: many tests run
+            // at once, and a pool kept open for each test's whole run exhausted the server's connections.
+            try await administer(url, "CREATE DATABASE " + name)
             components.path = "/" + name
             let result: Result<T, any Error>
             do {
@@ -50,9 +51,20 @@ public enum TestDatabases {
             } catch {
                 result = .failure(error)
             }
-            try? await admin.reader.raw(SQLQueryString(String("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"))).run()
-            try await admin.close()
+            try? await administer(url, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
             return try result.get()
+        }
+    }
+
+    /// Runs one administrative statement on its own short-lived connection.
+    static func administer(_ url: String, _ statement: String) async throws {
+        let admin = try await Database.open(.postgres(url: url), migrate: false)
+        do {
+            try await admin.reader.raw(SQLQueryString(statement)).run()
+            try await admin.close()
+        } catch {
+            try? await admin.close()
+            throw error
         }
     }
 
