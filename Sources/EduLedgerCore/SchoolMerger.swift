@@ -96,24 +96,26 @@ extension RegistryService {
         }
         let date = lastDay.adding(days: 1)
         let into = try await store.school(id: intoID)
-        var left = 0, arrived = 0
-        var missing: [String] = []
+        // Two paged reads, not one per pupil: who left on the day, and who arrived from a merger that day.
+        let left = try await studentIDs(at: school.id, on: lastDay) { $0.until == date && $0.exit == .schoolMerged }
+        let arrived = try await studentIDs(at: intoID, on: date) { $0.from == date && $0.entry == .schoolMerger }
+        let missing = left.filter { arrived[$0.key] == nil }.values.sorted()
+        return SchoolMergerReconciliation(school: school, into: into, date: date, left: left.count,
+                                          arrived: left.count - missing.count, missing: missing)
+    }
+
+    /// 学籍号 by student of the pupils enrolled at the school on the day whose period matches.
+    private func studentIDs(at schoolID: SchoolID, on day: CivilDate,
+                            where matches: (Enrolment) -> Bool) async throws -> [StudentID: String] {
+        var found: [StudentID: String] = [:]
         var offset = 0
         while true {
-            let page = try await store.students(StudentQuery(date: lastDay, schoolIDs: [school.id], offset: offset, limit: 2_000))
-            for row in page.items where row.enrolment.until == date && row.enrolment.exit == .schoolMerged {
-                left += 1
-                let history = try await store.enrolments(studentID: row.student.id)
-                if history.contains(where: { $0.schoolID == intoID && $0.from == date && $0.entry == .schoolMerger }) {
-                    arrived += 1
-                } else {
-                    missing.append(row.student.studentNumber)
-                }
-            }
+            let page = try await store.students(StudentQuery(date: day, schoolIDs: [schoolID], offset: offset, limit: 2_000))
+            for row in page.items where matches(row.enrolment) { found[row.student.id] = row.student.studentNumber }
             offset += page.items.count
             if page.items.isEmpty || offset >= page.total { break }
         }
-        return SchoolMergerReconciliation(school: school, into: into, date: date, left: left, arrived: arrived, missing: missing.sorted())
+        return found
     }
 
     static func openSchool(_ reads: any RegistryReading, code: String, on date: CivilDate) async throws -> School {
