@@ -141,6 +141,9 @@ public protocol RegistryReading: Sendable {
     func enrolments(studentID: StudentID) async throws -> [Enrolment]
     /// The enrolment history with school and class names, in one read (for detail pages).
     func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing]
+    /// Periods at the school that start after `date`, earliest first, at most `limit` — what a
+    /// merger or closure on `date` would leave stranded at a school that no longer exists.
+    func enrolments(startingAt schoolID: SchoolID, after date: CivilDate, limit: Int) async throws -> [Enrolment]
     func staff(_ query: StaffQuery) async throws -> Page<StaffMember>
     func staffMember(id: StaffID) async throws -> StaffMember?
     func staffMember(number: String) async throws -> StaffMember?

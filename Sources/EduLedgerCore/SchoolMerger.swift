@@ -81,6 +81,7 @@ extension RegistryService {
             let school = try await Self.openSchool(tx, code: schoolCode, on: date)
             let enrolled = try await tx.students(StudentQuery(date: date, schoolIDs: [school.id], offset: 0, limit: 1)).total
             guard enrolled == 0 else { throw SchoolMergerError.stillEnrolled(school: school.name, count: enrolled) }
+            try await Self.refuseLaterEnrolments(tx, at: school, after: date)
             var closed = school
             closed.closed = date.adding(days: -1)
             try await tx.update(closed)
@@ -125,11 +126,22 @@ extension RegistryService {
         return school
     }
 
+    /// A period that starts at the school after the day (say an intake registered ahead for next
+    /// 9月1日) would be left at a school that no longer exists: the merger or closure is refused
+    /// until that period is corrected, so no pupil is ever enrolled at a closed school.
+    static func refuseLaterEnrolments(_ reads: any RegistryReading, at school: School, after date: CivilDate) async throws {
+        guard let later = try await reads.enrolments(startingAt: school.id, after: date, limit: 1).first else { return }
+        let student = try await reads.student(id: later.studentID)
+        throw SchoolMergerError.startsAfterMergerDay(student: student.map(label) ?? "学生（编号\(later.studentID.rawValue)）",
+                                                     school: school.name, from: later.from)
+    }
+
     static func planMerger(_ reads: any RegistryReading, schoolCode: String, intoCode: String, on date: CivilDate) async throws -> SchoolMergerPlan {
         let school = try await openSchool(reads, code: schoolCode, on: date)
         guard let into = try await reads.school(code: intoCode) else { throw RegistryError.notFound(kind: "学校", key: intoCode) }
         guard into.id != school.id else { throw SchoolMergerError.intoItself(school: school.name) }
         guard into.isOpen(on: date) else { throw SchoolMergerError.receiverNotOpen(school: into.name, date: date) }
+        try await refuseLaterEnrolments(reads, at: school, after: date)
         var lines: [SchoolMergerPlan.Line] = []
         var offset = 0
         while true {
@@ -160,6 +172,7 @@ public enum SchoolMergerError: UserFacingError, Equatable {
     case receiverNotOpen(school: String, date: CivilDate)
     case startsOnMergerDay(student: String, school: String)
     case stillEnrolled(school: String, count: Int)
+    case startsAfterMergerDay(student: String, school: String, from: CivilDate)
 
     public var code: String {
         switch self {
@@ -169,9 +182,9 @@ public enum SchoolMergerError: UserFacingError, Equatable {
         case .receiverNotOpen: return "school.receiver_not_open"
         case .startsOnMergerDay: return "school.enrolment_starts_on_merger_day"
         case .stillEnrolled: return "school.still_enrolled"
+        case .startsAfterMergerDay: return "school.enrolment_starts_after_merger_day"
         }
     }
-
 
     public var message: String {
         switch self {
@@ -181,6 +194,8 @@ public enum SchoolMergerError: UserFacingError, Equatable {
         case .receiverNotOpen(let s, let d): return "接收学校“\(s)”在\(d.chinese)未在办学，不能接收学生"
         case .startsOnMergerDay(let st, let s): return "\(st)的学籍在撤并当天才在“\(s)”开始，请先更正该学籍或另选日期"
         case .stillEnrolled(let s, let n): return "“\(s)”仍有\(n)名在读学生，请先办理撤并或转学后再停办"
+        case .startsAfterMergerDay(let st, let s, let from):
+            return "\(st)的学籍登记为\(from.chinese)起在“\(s)”就读，晚于撤并（停办）日期，请先更正或撤销该学籍"
         }
     }
 }

@@ -119,6 +119,13 @@ struct SQLRegistryReads: RegistryReading {
             .map { try Tables.Enrolments.decode(RowReader(row: $0, table: "enrolments")) }
     }
 
+    func enrolments(startingAt schoolID: SchoolID, after date: CivilDate, limit: Int) async throws -> [Enrolment] {
+        try await rows(SQLQueryString(select(Tables.Enrolments.columns, from: "enrolments"))
+            + " WHERE school_id = \(bind: schoolID.rawValue) AND from_date > \(bind: date.description)"
+            + " ORDER BY from_date, id LIMIT \(bind: limit)")
+            .map { try Tables.Enrolments.decode(RowReader(row: $0, table: "enrolments")) }
+    }
+
     func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
         let columns = Tables.Enrolments.columns.map { "e.\($0) AS e_\($0)" }.joined(separator: ", ")
         let query = SQLQueryString("SELECT " + columns + ", s.name AS school_name, c.grade AS class_grade, c.number AS class_number"

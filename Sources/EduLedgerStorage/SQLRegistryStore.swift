@@ -42,6 +42,9 @@ public final class SQLRegistryStore: RegistryStore {
     public func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
         try await reads.enrolmentHistory(studentID: studentID)
     }
+    public func enrolments(startingAt schoolID: SchoolID, after date: CivilDate, limit: Int) async throws -> [Enrolment] {
+        try await reads.enrolments(startingAt: schoolID, after: date, limit: limit)
+    }
     public func staff(_ query: StaffQuery) async throws -> Page<StaffMember> { try await reads.staff(query) }
     public func staffMember(id: StaffID) async throws -> StaffMember? { try await reads.staffMember(id: id) }
     public func staffMember(number: String) async throws -> StaffMember? { try await reads.staffMember(number: number) }
@@ -302,6 +305,9 @@ struct SQLRegistryWriter: RegistryWriting {
     func enrolments(studentID: StudentID) async throws -> [Enrolment] { try await reads.enrolments(studentID: studentID) }
     func enrolmentHistory(studentID: StudentID) async throws -> [EnrolmentListing] {
         try await reads.enrolmentHistory(studentID: studentID)
+    }
+    func enrolments(startingAt schoolID: SchoolID, after date: CivilDate, limit: Int) async throws -> [Enrolment] {
+        try await reads.enrolments(startingAt: schoolID, after: date, limit: limit)
     }
     func staff(_ query: StaffQuery) async throws -> Page<StaffMember> { try await reads.staff(query) }
     func staffMember(id: StaffID) async throws -> StaffMember? { try await reads.staffMember(id: id) }
