@@ -22,10 +22,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "演示模式：演示账号可直接使用演示密码；否则首次登录须修改密码") var demoMode = false
     @Flag(help: "即使在本机地址上也给会话 Cookie 加 Secure 属性（前面有 HTTPS 代理时）") var secureCookies = false
     @Option(help: "数据库为空时装载演示数据所用的随机种子") var seed: UInt64 = 20_260_901
+    @Option(help: "期限巡查间隔（分钟）：对超期案件记录督办，启动时先巡查一次；0 为关闭") var deadlineWatchMinutes: Int = 60
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("端口“\(port)”无效：应为0到65535之间的整数") }
+        guard (0...10_080).contains(deadlineWatchMinutes) else {
+            throw ValidationError("期限巡查间隔“\(deadlineWatchMinutes)”无效：应为0（关闭）到10080分钟之间的整数")
+        }
     }
 
     /// Writes a line to standard output at once: `print` is block-buffered when stdout is a pipe,
@@ -44,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 try await prepare(database)
                 let config = WebConfig(database: database, host: host, port: port, demoMode: demoMode,
-                                       secureCookies: secureCookies || !Self.isLoopback(host))
+                                       secureCookies: secureCookies || !Self.isLoopback(host),
+                                       deadlineWatchInterval: deadlineWatchMinutes == 0 ? nil : .seconds(60 * deadlineWatchMinutes))
                 let location = db.location
                 try await runWebServer(config) { url in
                     Self.say("EduLedger 已启动：\(url)（数据库：\(location)）。按 Ctrl-C 停止。")

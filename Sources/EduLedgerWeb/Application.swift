@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdBcrypt
 import Logging
+import ServiceLifecycle
 
 /// What every controller needs, built once at start.
 struct AppDependencies: Sendable {
@@ -56,9 +57,14 @@ func makeApplication(_ config: WebConfig, onServerRunning: @escaping @Sendable (
     logger.logLevel = config.logLevel
     let deps = try await AppDependencies.make(config)
     let configuredPort = config.port
+    var services: [any Service] = []
+    if let interval = config.deadlineWatchInterval {
+        services.append(DeadlineWatch(cases: deps.cases, interval: interval, today: { config.currentDate }, logger: logger))
+    }
     return Application(
         router: buildRouter(deps),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EduLedger"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuredPort) },
         logger: logger)
 }

@@ -20,13 +20,18 @@ public struct WebConfig: Sendable {
     public var today: CivilDate?
     public var sessionLifetime: Duration
     public var logLevel: Logger.Level
+    /// How often the deadline watch (期限巡查, `DeadlineWatch`) records 督办 on overdue cases
+    /// while the server runs; `nil` turns it off. It also runs once at start.
+    public var deadlineWatchInterval: Duration?
 
     public init(database: Database, host: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false,
                 secureCookies: Bool = true, bcryptCost: UInt8 = 12, today: CivilDate? = nil,
-                sessionLifetime: Duration = .seconds(12 * 3600), logLevel: Logger.Level = .info) {
+                sessionLifetime: Duration = .seconds(12 * 3600), logLevel: Logger.Level = .info,
+                deadlineWatchInterval: Duration? = .seconds(3600)) {
         self.database = database; self.host = host; self.port = port; self.demoMode = demoMode
         self.secureCookies = secureCookies; self.bcryptCost = bcryptCost; self.today = today
         self.sessionLifetime = sessionLifetime; self.logLevel = logLevel
+        self.deadlineWatchInterval = deadlineWatchInterval
     }
 
     /// Today's date in China (Asia/Shanghai), unless fixed by `today`.

@@ -102,7 +102,8 @@ struct BrowserTests {
         try await TestDatabases.withFreshDatabase(.sqlite) { location in
             let db = try await Database.open(location)
             let world = try await WebWorld.make(db)
-            let config = WebConfig(database: db, port: 0, secureCookies: false, bcryptCost: 4, today: SmallDistrict.day, logLevel: .critical)
+            let config = WebConfig(database: db, port: 0, secureCookies: false, bcryptCost: 4, today: SmallDistrict.day, logLevel: .critical,
+                                   deadlineWatchInterval: nil)
             let (urls, continuation) = AsyncStream.makeStream(of: String.self)
             let server = Task { try await runWebServer(config) { continuation.yield($0) } }
             var it = urls.makeAsyncIterator()
