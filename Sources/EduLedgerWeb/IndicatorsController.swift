@@ -323,6 +323,8 @@ struct IndicatorsController {
         var pager: Pager
         var hidden: Bool
         var trendHref: String
+        var csvHref: String
+        var xlsxHref: String
         var backHref: String
     }
 
@@ -339,6 +341,10 @@ struct IndicatorsController {
         do { drill = try snapshot.engine.drillDown(indicatorID: id, unit: unit, year: year) } catch is IndicatorError { throw AppError.notFound }
         let side = request.query("side") == "denominator" ? "denominator" : "numerator"
         let refs = side == "denominator" ? drill.denominator : drill.numerator
+        if let format = request.query("format") {
+            let title = "\(unit.name)\(d.nameZH)\(year)年\(side == "numerator" ? "分子" : "分母")记录"
+            return try await drillExport(format: format, refs: refs, user: user, engine: snapshot.engine, title: title)
+        }
         let pageNumber = request.queryInt("page", default: 1, range: 1...1_000_000)
         let limit = Self.drillPageSize
         let offset = min((pageNumber - 1) * limit, max(0, refs.count - 1) / limit * limit)
@@ -356,6 +362,8 @@ struct IndicatorsController {
             sideName: side == "numerator" ? "分子" : "分母", records: records,
             pager: Pager(total: refs.count, offset: offset, limit: limit) { p in href("/indicators/drill", base + [("side", side), ("page", String(p))]) },
             hidden: hidden, trendHref: href("/indicators/chart.svg", [("indicator", id), ("unit", u)]),
+            csvHref: href("/indicators/drill", base + [("side", side), ("format", "csv")]),
+            xlsxHref: href("/indicators/drill", base + [("side", side), ("format", "xlsx")]),
             backHref: href("/indicators", [("unit", u), ("year", String(year)), ("category", d.category)]))
         return deps.views.render("indicator_drill", ViewContext(chrome: Chrome(title: d.nameZH, user: user, active: "indicators"), page: page))
     }

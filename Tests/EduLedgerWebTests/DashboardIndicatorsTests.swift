@@ -54,6 +54,17 @@ struct DashboardIndicatorsTests {
                 uri: "/indicators/drill?indicator=students.total&unit=school:\(world.district.primary.code)&year=2025", method: .get, headers: admin.headers)
             #expect(drill.status == .ok)
             #expect(drill.text.contains(world.student.name) && drill.text.contains("分子记录（1条）"))
+            // Every record of the side as a file, 学籍号 and name in their own columns.
+            let drillBase = "/indicators/drill?indicator=students.total&unit=school:\(world.district.primary.code)&year=2025&side=numerator"
+            #expect(drill.text.contains("format=csv") && drill.text.contains("format=xlsx"))
+            let drillCSV = try await client.execute(uri: drillBase + "&format=csv", method: .get, headers: admin.headers)
+            #expect(drillCSV.status == .ok && drillCSV.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(drillCSV.text.contains("类别,编号,名称或说明")
+                    && drillCSV.text.contains("学生,\(world.student.studentNumber),\(world.student.name)"))
+            let drillXLSX = try await client.execute(uri: drillBase + "&format=xlsx", method: .get, headers: admin.headers)
+            #expect(drillXLSX.status == .ok && Array(drillXLSX.body.readableBytesView.prefix(2)) == [0x50, 0x4B])
+            let drillBad = try await client.execute(uri: drillBase + "&format=pdf", method: .get, headers: admin.headers)
+            #expect(drillBad.status == .badRequest)
             let svg = try await client.execute(uri: "/indicators/chart.svg?indicator=students.total&level=school&year=2025&download=1",
                                                method: .get, headers: admin.headers)
             #expect(svg.status == .ok && svg.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
@@ -95,6 +106,15 @@ struct DashboardIndicatorsTests {
             let drill = try await client.execute(
                 uri: "/indicators/drill?indicator=students.total&unit=school:\(world.district.primary.code)&year=2025", method: .get, headers: safety.headers)
             #expect(drill.status == .ok && !drill.text.contains(world.student.name) && drill.text.contains("学生 #"))
+            // …nor in the exported file.
+            let hiddenCSV = try await client.execute(
+                uri: "/indicators/drill?indicator=students.total&unit=school:\(world.district.primary.code)&year=2025&format=csv",
+                method: .get, headers: safety.headers)
+            #expect(hiddenCSV.status == .ok && !hiddenCSV.text.contains(world.student.name) && hiddenCSV.text.contains("学生 #"))
+            let otherCSV = try await client.execute(
+                uri: "/indicators/drill?indicator=students.total&unit=school:\(world.otherSchool.code)&year=2025&format=csv",
+                method: .get, headers: principal.headers)
+            #expect(otherCSV.status == .notFound)
         }
     }
 }
