@@ -104,6 +104,15 @@ struct DropoutController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewStudents)
+        if let format = request.query("format") {
+            // The ledger as shown (the user's schools), for the monthly report mailed upward.
+            let rows = try await listPage(user).cases.map { c in
+                [String(c.id), c.student, c.school, c.grade, c.absentSince, c.status, c.people, String(c.visits), c.outcome]
+            }
+            return try TableDownload.response(format: format, fileTitle: "控辍保学台账\(deps.today.description)", sheet: "控辍保学台账",
+                                              header: ["编号", "学生（学籍号）", "学校", "年级", "缺勤自", "状态", "责任人", "家访次数", "结果"],
+                                              rows: rows, columnWidths: [8, 28, 24, 10, 12, 10, 36, 10, 24])
+        }
         return try await render(user, message: request.query("done"))
     }
 

@@ -43,6 +43,15 @@ struct DropoutWebTests {
             let id = try #require(try await store.dropoutLedger(schoolIDs: nil).cases.first?.id)
             let list = try await client.execute(uri: "/dropouts", method: .get, headers: registrar.headers)
             #expect(list.text.contains("赵小川") && list.text.contains("李村干部"))
+            // The ledger as a file, as shown: the registrar's own case; the zone officer's ledger does not list it.
+            let ledgerCSV = try await client.execute(uri: "/dropouts?format=csv", method: .get, headers: registrar.headers)
+            #expect(ledgerCSV.status == .ok && ledgerCSV.headers[.contentDisposition]?.contains("attachment") == true)
+            #expect(ledgerCSV.text.contains("编号,学生（学籍号）") && ledgerCSV.text.contains("赵小川") && ledgerCSV.text.contains("李村干部"))
+            let ledgerXLSX = try await client.execute(uri: "/dropouts?format=xlsx", method: .get, headers: registrar.headers)
+            #expect(ledgerXLSX.status == .ok && Array(ledgerXLSX.body.readableBytesView.prefix(2)) == [0x50, 0x4B])
+            let zoneCSV = try await client.execute(uri: "/dropouts?format=csv", method: .get, headers: zone.headers)
+            #expect(zoneCSV.status == .ok && !zoneCSV.text.contains("赵小川"))
+            #expect(try await client.execute(uri: "/dropouts?format=doc", method: .get, headers: registrar.headers).status == .badRequest)
             // Outside the zone officer's schools: not found.
             #expect(try await client.execute(uri: "/dropouts/\(id)", method: .get, headers: zone.headers).status == .notFound)
             // Confirming needs a home visit first.
