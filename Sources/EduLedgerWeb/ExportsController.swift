@@ -58,12 +58,22 @@ struct ExportsController {
     @Sendable func students(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewStudents)
         let ext = Self.format(request)
-        let query = StudentQuery(date: deps.today, schoolIDs: try Self.schoolFilter(request, user: user),
+        var query = StudentQuery(date: deps.today, schoolIDs: try Self.schoolFilter(request, user: user),
                                  grade: request.query("grade").flatMap(GradeLevel.init(rawValue:)),
                                  search: request.query("q").map { String($0.prefix(40)) })
+        var fileName = "学生名单\(deps.today.description)"
+        if let classParam = request.query("class") {
+            // A class roster (班级名单), on the day the class page shows: today, or the first day of a past year's class.
+            guard let raw = Int64(classParam), let c = try await deps.registry.schoolClass(id: ClassID(raw)),
+                  AccessPolicy.contains(user.readable, c.schoolID),
+                  let school = try await deps.registry.school(id: c.schoolID) else { throw AppError.notFound }
+            query = StudentQuery(date: c.schoolYear.contains(deps.today) ? deps.today : c.schoolYear.firstDay,
+                                 schoolIDs: [c.schoolID], classID: c.id)
+            fileName = "\(school.name)\(c.name)学生名单（\(c.schoolYear.name)）"
+        }
         let url = scratch(ext)
         try await RegistryExport.students(from: deps.registry, query: query, to: url)
-        return try FileDownload.response(url, fileName: "学生名单\(deps.today.description).\(ext)", removeAfter: true)
+        return try FileDownload.response(url, fileName: "\(fileName).\(ext)", removeAfter: true)
     }
 
     @Sendable func staff(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -166,6 +166,7 @@ struct SchoolsController {
     struct ClassPage {
         var schoolName: String
         var schoolHref: String
+        var classID: Int64
         var className: String
         var yearName: String
         var size: Int
@@ -193,7 +194,7 @@ struct SchoolsController {
         var head: String?
         if let h = c.headTeacherID { head = try await deps.registry.staffMember(id: h)?.name }
         let page = ClassPage(
-            schoolName: school.name, schoolHref: "/schools/\(school.id.rawValue)", className: c.name, yearName: c.schoolYear.name,
+            schoolName: school.name, schoolHref: "/schools/\(school.id.rawValue)", classID: c.id.rawValue, className: c.name, yearName: c.schoolYear.name,
             size: students.total, sizeLabel: SizeCategory.label(students.total), headTeacher: head,
             students: students.items.map { StudentsController.StudentRowView($0, schoolName: school.name) },
             showStudents: user.may(.viewStudents),

@@ -250,6 +250,17 @@ struct ImportWebTests {
             #expect(Self.csvRows(own.text).count == 1 && own.text.contains(world.student.studentNumber))
             #expect(try await client.execute(uri: "/exports/students?school=\(o)", method: .get, headers: registrar.headers).status == .notFound)
             #expect(try await client.execute(uri: "/exports/audit", method: .get, headers: registrar.headers).status == .forbidden)
+            // A class roster from the class page; another school's class is not found.
+            let classID = world.otherClass.id.rawValue
+            let classPage = try await client.execute(uri: "/classes/\(classID)", method: .get, headers: admin.headers)
+            #expect(classPage.text.contains("/exports/students?class=\(classID)&amp;format=xlsx"))
+            let roster = try await client.execute(uri: "/exports/students?format=csv&class=\(classID)", method: .get, headers: admin.headers)
+            #expect(roster.status == .ok && Self.csvRows(roster.text).count == 1 && roster.text.contains(world.otherStudent.studentNumber))
+            #expect(roster.headers[.contentDisposition]?.contains("%E5%AD%A6%E7%94%9F%E5%90%8D%E5%8D%95") == true)   // 学生名单
+            #expect(try await client.execute(uri: "/exports/students?format=csv&class=\(classID)", method: .get,
+                                             headers: registrar.headers).status == .notFound)
+            #expect(try await client.execute(uri: "/exports/students?format=csv&class=999999", method: .get,
+                                             headers: admin.headers).status == .notFound)
             // The statistics workbook: bureau roles only.
             let leader = try await logIn(client, .leadership)
             let stats = try await client.execute(uri: "/exports/statistics", method: .get, headers: leader.headers)
