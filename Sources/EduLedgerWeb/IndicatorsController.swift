@@ -462,6 +462,8 @@ struct IndicatorsController {
         var failing: Int
         var limit: String
         var chart: ChartView?
+        var csvHref: String
+        var xlsxHref: String
     }
 
     @Sendable func balance(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -502,6 +504,16 @@ struct IndicatorsController {
         }
         rows.sort { ($0.passes ? 1 : 0, $0.reached) < ($1.passes ? 1 : 0, $1.reached) }
         let title = "\(stage == .primary ? "小学" : "初中")优质均衡办学条件（\(year)年）"
+        if let format = request.query("format") {
+            // The table as shown, failures marked in words (a file has no red), the 差异系数 as the last row.
+            let header = ["学校"] + columns.map { $0.standard.isEmpty ? $0.name : "\($0.name)（\($0.standard)）" } + ["达标项", "结论"]
+            var lines = rows.map { r in
+                [r.name] + r.cells.map { $0.failed ? "\($0.text)（未达标）" : $0.text } + ["\(r.reached)/7", r.passes ? "达标" : "未达标"]
+            }
+            lines.append(["差异系数（限值\(stage == .primary ? "0.50" : "0.45")）"] + columns.map { $0.cvFailed ? "\($0.cv)（超限）" : $0.cv } + ["", ""])
+            return try TableDownload.response(format: format, fileTitle: "\(home.name)\(title)", sheet: "优质均衡", header: header,
+                                              rows: lines, columnWidths: [28] + columns.map { _ in 16 } + [8, 8])
+        }
         let chart = scope.tableLevels.contains(.school) ? ChartView(
             title: "各校\(defs.first??.nameZH ?? "")",
             src: href("/indicators/chart.svg", [("indicator", items[0].id(stage)), ("level", "school"), ("year", String(year))]),
@@ -511,7 +523,9 @@ struct IndicatorsController {
             stages: BalanceStage.allCases.map { Link(href: href("/indicators/balance", [("stage", $0.rawValue), ("year", String(year))]), label: $0 == .primary ? "小学" : "初中", active: $0 == stage) },
             years: snapshot.years.map { Link(href: href("/indicators/balance", [("stage", stage.rawValue), ("year", String($0))]), label: "\($0)年", active: $0 == year) },
             columns: columns, rows: rows, passing: rows.filter(\.passes).count, failing: rows.filter { !$0.passes }.count,
-            limit: stage == .primary ? "0.50" : "0.45", chart: chart)
+            limit: stage == .primary ? "0.50" : "0.45", chart: chart,
+            csvHref: href("/indicators/balance", [("stage", stage.rawValue), ("year", String(year)), ("format", "csv")]),
+            xlsxHref: href("/indicators/balance", [("stage", stage.rawValue), ("year", String(year)), ("format", "xlsx")]))
         return deps.views.render("indicator_balance", ViewContext(chrome: Chrome(title: title, user: user, active: "indicators"), page: page))
     }
 }

@@ -72,6 +72,9 @@ struct DashboardIndicatorsTests {
             #expect(svg.text.contains(world.otherSchool.name))
             let balance = try await client.execute(uri: "/indicators/balance?stage=primary", method: .get, headers: admin.headers)
             #expect(balance.status == .ok && balance.text.contains("差异系数"))
+            let balanceCSV = try await client.execute(uri: "/indicators/balance?stage=primary&format=csv", method: .get, headers: admin.headers)
+            #expect(balanceCSV.status == .ok && balanceCSV.text.contains("差异系数（限值0.50）") && balanceCSV.text.contains("达标项,结论"))
+            #expect(balance.text.contains("format=xlsx"))
             // The API: definitions, values and the drill-down with the same scope.
             let defs = try await client.execute(uri: "/api/v1/indicators", method: .get, headers: admin.headers)
             #expect(defs.status == .ok && defs.text.contains("\"denominator\""))
