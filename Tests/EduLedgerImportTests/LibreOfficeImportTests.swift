@@ -15,18 +15,18 @@ struct LibreOfficeImportTests {
     static let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// `file` opened and saved again as .xlsx by LibreOffice Calc, into `dir/lo/`.
-    static func resave(_ file: URL, in dir: URL) throws -> URL {
+    static func resave(_ file: URL, in dir: URL, as filter: String = "xlsx:Calc MS Excel 2007 XML", extension ext: String = "xlsx") throws -> URL {
         let soffice = try #require(soffice)
         let out = dir.appendingPathComponent("lo")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: soffice)
         process.arguments = ["-env:UserInstallation=file://" + dir.appendingPathComponent("profile").path, "--headless",
-                             "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out.path, file.path]
+                             "--convert-to", filter, "--outdir", out.path, file.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let saved = out.appendingPathComponent(file.deletingPathExtension().lastPathComponent + ".xlsx")
+        let saved = out.appendingPathComponent(file.deletingPathExtension().lastPathComponent + "." + ext)
         #expect(FileManager.default.fileExists(atPath: saved.path), "LibreOffice did not save \(file.lastPathComponent)")
         return saved
     }
@@ -73,6 +73,28 @@ struct LibreOfficeImportTests {
                 let student = try await store.student(number: p[0])
                 #expect(student?.name == p[1] && student?.residentID?.value == p[4])
             }
+        }
+    }
+
+    @Test("the statistics workbook opens in LibreOffice Calc with its figures")
+    func statisticsOpens() async throws {
+        guard Self.soffice != nil else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("LibreOffice (soffice) is not installed on CI") }
+            return
+        }
+        try await withDistrict { store, district, scratch in
+            let pupils = try scratch.xlsx("pupils.xlsx", header: StudentRows.header, rows: (1...6).map { StudentRows.pupil(500 + $0) })
+            #expect(try await Importer(store: store).run(.students, file: pupils).inserted == 6)
+            let url = scratch.url("教育统计表.xlsx")
+            let totals = try await StatisticsWorkbook.write(from: store, on: SmallDistrict.day, to: url)
+            // Calc's CSV export writes the first sheet (在校生分年级) as Calc read it.
+            let csv = try String(contentsOf: try Self.resave(url, in: scratch.dir, as: "csv:Text - txt - csv (StarCalc):44,34,76", extension: "csv"),
+                                 encoding: .utf8)
+            #expect(csv.contains(district.primary.name) && csv.contains("一年级"), "\(csv.prefix(400))")
+            // The total row as Calc shows it: 在校生合计 and 其中女 of the district.
+            let totalRow = try #require(csv.split(whereSeparator: \.isNewline).first { $0.contains("合计") && !$0.contains("在校生合计") })
+            #expect(totalRow.contains(",\(totals.students),\(totals.girls),"), "\(totalRow)")
+            #expect(totals.students == 6 && totals.girls == 3)
         }
     }
 }
