@@ -72,5 +72,50 @@ extension Migrations {
         Migration(32, "casework step index", [
             "CREATE INDEX case_steps_case_action ON case_steps(case_id, action, on_date)",
         ]),
+        // What the rates count, kept in columns by every write (the last rating, the refunds in
+        // 分, the first day of every kind of step), so reading a year's facts is one narrow scan
+        // instead of decoding each case's fields and grouping its steps; and a counter per
+        // number prefix, so two creations at once never draw the same case number (PostgreSQL
+        // locks the counter row until the first commits). Existing rows are filled here.
+        Migration(33, "casework counted facts and number counters", [
+            "ALTER TABLE cases ADD COLUMN rating TEXT",
+            "ALTER TABLE cases ADD COLUMN refund_ordered BIGINT",
+            "ALTER TABLE cases ADD COLUMN refund_proven BIGINT",
+            "ALTER TABLE cases ADD COLUMN first_steps TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX cases_received ON cases(received_on)",
+            "CREATE TABLE case_numbers (prefix TEXT PRIMARY KEY, last_sequence BIGINT NOT NULL)",
+        ], sqlite: [
+            """
+            UPDATE cases SET rating = json_extract(fields_json, '$.rating'),
+                refund_ordered = CASE WHEN json_extract(fields_json, '$.refundOrdered') GLOB '[0-9]*'
+                                      AND json_extract(fields_json, '$.refundOrdered') NOT GLOB '*[^0-9]*'
+                                      THEN CAST(json_extract(fields_json, '$.refundOrdered') AS INTEGER) END,
+                refund_proven = CASE WHEN json_extract(fields_json, '$.refundProven') GLOB '[0-9]*'
+                                      AND json_extract(fields_json, '$.refundProven') NOT GLOB '*[^0-9]*'
+                                      THEN CAST(json_extract(fields_json, '$.refundProven') AS INTEGER) END,
+                first_steps = COALESCE((SELECT group_concat(a || '=' || d, ';') FROM (
+                    SELECT action AS a, MIN(on_date) AS d FROM case_steps WHERE case_id = cases.id GROUP BY action ORDER BY action)), '')
+            """,
+            """
+            INSERT INTO case_numbers (prefix, last_sequence)
+            SELECT substr(number, 1, instr(number, '-')), MAX(CAST(substr(number, instr(number, '-') + 1) AS INTEGER))
+            FROM cases WHERE instr(number, '-') > 0 GROUP BY substr(number, 1, instr(number, '-'))
+            """,
+        ], postgres: [
+            """
+            UPDATE cases SET rating = (fields_json::jsonb) ->> 'rating',
+                refund_ordered = CASE WHEN (fields_json::jsonb) ->> 'refundOrdered' ~ '^-?[0-9]+$'
+                                      THEN ((fields_json::jsonb) ->> 'refundOrdered')::bigint END,
+                refund_proven = CASE WHEN (fields_json::jsonb) ->> 'refundProven' ~ '^-?[0-9]+$'
+                                     THEN ((fields_json::jsonb) ->> 'refundProven')::bigint END,
+                first_steps = COALESCE((SELECT string_agg(a || '=' || d, ';' ORDER BY a) FROM (
+                    SELECT action AS a, MIN(on_date) AS d FROM case_steps WHERE case_id = cases.id GROUP BY action) s), '')
+            """,
+            """
+            INSERT INTO case_numbers (prefix, last_sequence)
+            SELECT split_part(number, '-', 1) || '-', MAX(split_part(number, '-', 2)::bigint)
+            FROM cases WHERE number ~ '^[^-]+-[0-9]+$' GROUP BY split_part(number, '-', 1)
+            """,
+        ]),
     ]
 }

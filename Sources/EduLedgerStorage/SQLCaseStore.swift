@@ -175,27 +175,24 @@ public struct CaseWriter: Sendable {
         record.trackingCode = trackingCode
         if let school = record.schoolID { try await checkSchool(school) }
         let prefix = "\(kind.numberPrefix)\(date.year)-"
-        // SQLite: a range on the unique index ("XF2025-" ≤ number < "XF2025.", byte order), which
-        // LIKE cannot use; PostgreSQL compares text by the database's collation, so LIKE there.
-        let range: SQLQueryString = sql.dialect.name == "postgresql"
-            ? "number LIKE \(bind: prefix + "%")"
-            : "number >= \(bind: prefix) AND number < \(bind: String(prefix.dropLast()) + ".")"
-        let last = try await sql.raw("SELECT MAX(number) AS n FROM cases WHERE " + range)
-            .first(decodingColumn: "n", as: String?.self) ?? nil
-        let sequence = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1
-        record.number = prefix + String(format: "%04d", sequence)
+        let sequence = try await CaseFactColumns.nextSequence(sql, prefix: prefix)
+        let digits = String(sequence)
+        record.number = prefix + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
         let now = Timestamp.now()
         guard let id = try await sql.raw("""
             INSERT INTO cases (kind, number, title, state, section, co_sections, school_id, campaign_id, received_on, due_on,
                                due_label, escalated, extended, completed_on, completed_on_time, closed_on, fields_json, version,
-                               tracking_code, created_at, updated_at)
+                               tracking_code, rating, refund_ordered, refund_proven, first_steps, created_at, updated_at)
             VALUES (\(bind: kind.rawValue), \(bind: record.number), \(bind: record.title), \(bind: record.state),
                     \(Column.text(record.section?.rawValue)), \(bind: Self.sectionList(record.coSections)),
                     \(Column.id(record.schoolID)), \(Column.int(record.campaignID)), \(bind: record.receivedOn.description),
                     \(Column.date(record.dueOn)), \(Column.text(record.dueLabel)), \(Column.flag(record.escalated)),
                     \(Column.flag(record.extended)), \(Column.date(record.completedOn)),
                     \(Column.int(record.completedOnTime.map { $0 ? 1 : 0 })), \(Column.date(record.closedOn)),
-                    \(bind: try Self.json(record.fields)), \(bind: record.version), \(Column.text(trackingCode)), \(bind: now), \(bind: now))
+                    \(bind: try Self.json(record.fields)), \(bind: record.version), \(Column.text(trackingCode)),
+                    \(Column.text(record.fields["rating"])), \(Column.int(CaseFactColumns.fen(record.fields["refundOrdered"]))),
+                    \(Column.int(CaseFactColumns.fen(record.fields["refundProven"]))),
+                    \(bind: CaseFactColumns.encode([step.action: step.on])), \(bind: now), \(bind: now))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self) else {
             throw StorageError(code: "storage.insert_failed", message: "写入案件失败：数据库未返回新记录编号")
@@ -222,6 +219,8 @@ public struct CaseWriter: Sendable {
     /// notices and the audit line.
     func record(before: CaseRecord, after: CaseRecord, step: CaseStep, attachments: [CaseAttachment]) async throws -> CaseStep {
         let now = Timestamp.now()
+        let firstSteps = try await sql.raw("SELECT first_steps FROM cases WHERE id = \(bind: before.id)")
+            .first(decodingColumn: "first_steps", as: String.self) ?? ""
         try await sql.raw("""
             UPDATE cases SET state = \(bind: after.state), section = \(Column.text(after.section?.rawValue)),
                 co_sections = \(bind: Self.sectionList(after.coSections)), due_on = \(Column.date(after.dueOn)),
@@ -229,6 +228,9 @@ public struct CaseWriter: Sendable {
                 extended = \(Column.flag(after.extended)), completed_on = \(Column.date(after.completedOn)),
                 completed_on_time = \(Column.int(after.completedOnTime.map { $0 ? 1 : 0 })),
                 closed_on = \(Column.date(after.closedOn)), fields_json = \(bind: try Self.json(after.fields)),
+                rating = \(Column.text(after.fields["rating"])), refund_ordered = \(Column.int(CaseFactColumns.fen(after.fields["refundOrdered"]))),
+                refund_proven = \(Column.int(CaseFactColumns.fen(after.fields["refundProven"]))),
+                first_steps = \(bind: CaseFactColumns.adding(step.action, on: step.on, to: firstSteps)),
                 version = \(bind: after.version), updated_at = \(bind: now)
             WHERE id = \(bind: before.id) AND version = \(bind: before.version)
             """).run()
@@ -399,39 +401,6 @@ struct CaseReads {
                             actionTitle: try r.string("action_title"), fromState: try r.optionalString("from_state"),
                             toState: try r.string("to_state"), actor: actor, on: try r.date("on_date"), at: try r.string("at"),
                             fields: try Self.fields(try r.string("fields_json")), attachments: byStep[id] ?? [])
-        }
-    }
-
-    func facts(years: ClosedRange<Int>) async throws -> [CaseFact] {
-        let from = "\(years.lowerBound)-01-01", through = "\(years.upperBound)-12-31"
-        let records = try await sql.raw("""
-            SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE received_on >= \(bind: from) AND received_on <= \(bind: through) ORDER BY id
-            """).all().map(Self.decode)
-        var firstTaken: [Int64: [String: CivilDate]] = [:]
-        for row in try await sql.raw("""
-            SELECT s.case_id AS c, s.action AS a, MIN(s.on_date) AS d FROM case_steps s JOIN cases k ON k.id = s.case_id
-            WHERE k.received_on >= \(bind: from) AND k.received_on <= \(bind: through) GROUP BY s.case_id, s.action
-            """).all() {
-            let c = try row.decode(column: "c", as: Int64.self)
-            if let d = CivilDate(iso: try row.decode(column: "d", as: String.self)) {
-                firstTaken[c, default: [:]][try row.decode(column: "a", as: String.self)] = d
-            }
-        }
-        var notices: [Int64: [CaseNoticeFact]] = [:]
-        for row in try await sql.raw("""
-            SELECT n.case_id AS c, n.notice_number AS num, n.issued_on AS d, n.school_id AS s FROM case_notices n
-            JOIN cases k ON k.id = n.case_id WHERE k.received_on >= \(bind: from) AND k.received_on <= \(bind: through) ORDER BY n.id
-            """).all() {
-            let r = RowReader(row: row, table: "case_notices")
-            notices[try r.int64("c"), default: []].append(
-                CaseNoticeFact(number: try r.string("num"), issuedOn: try r.date("d"), schoolID: try r.optionalID("s")))
-        }
-        return records.map { c in
-            CaseFact(id: c.id, kind: c.kind.rawValue, receivedOn: c.receivedOn, schoolID: c.schoolID, state: c.state,
-                     firstTaken: firstTaken[c.id] ?? [:], completedOn: c.completedOn, completedOnTime: c.completedOnTime,
-                     rating: c.fields["rating"], notices: notices[c.id] ?? [],
-                     refundOrdered: c.fields["refundOrdered"].flatMap(Int64.init).map(Money.init(fen:)),
-                     refundProven: c.fields["refundProven"].flatMap(Int64.init).map(Money.init(fen:)))
         }
     }
 

@@ -15,14 +15,21 @@ struct IndicatorSnapshot: Sendable {
     }
 
     let engine: IndicatorEngine
+    /// The engine the casework figures come from: `engine` after a full build, or one over the
+    /// registry and the newer cases after a casework-only refresh (CasesIndicators.swift).
+    let caseEngine: IndicatorEngine
     let report: IndicatorReport
+    /// The units and years the snapshot was built for, kept to refresh the casework alone.
+    let places: IndicatorFacts
     /// The years shown, oldest first.
     let years: [Int]
     private let index: [Key: Int]
 
-    init(engine: IndicatorEngine, report: IndicatorReport) {
+    init(engine: IndicatorEngine, report: IndicatorReport, places: IndicatorFacts, caseEngine: IndicatorEngine? = nil) {
         self.engine = engine
+        self.caseEngine = caseEngine ?? engine
         self.report = report
+        self.places = places
         self.years = report.years
         var index: [Key: Int] = [:]
         index.reserveCapacity(report.values.count)
@@ -32,6 +39,11 @@ struct IndicatorSnapshot: Sendable {
 
     func value(_ id: String, _ unit: ReportingUnit, _ year: Int) -> IndicatorValue? {
         index[Key(indicatorID: id, unit: unit, year: year)].map { report.values[$0] }
+    }
+
+    /// The engine that computed this indicator's figures, for its drill-down.
+    func engine(for indicatorID: String) -> IndicatorEngine {
+        CaseworkIndicators.ids.contains(indicatorID) ? caseEngine : engine
     }
 
     var definitions: [IndicatorDefinition] { report.definitions }
@@ -44,9 +56,17 @@ actor IndicatorCache {
     private var version: Int64 = -1
     private var snapshot: IndicatorSnapshot?
 
-    func snapshot(version: Int64, build: @Sendable () async throws -> IndicatorSnapshot) async throws -> IndicatorSnapshot {
+    func snapshot(version: Int64, build: @Sendable () async throws -> IndicatorSnapshot,
+                  refresh: @Sendable (_ cached: IndicatorSnapshot, _ since: Int64) async throws -> IndicatorSnapshot? = { _, _ in nil })
+        async throws -> IndicatorSnapshot {
         if let snapshot, version == self.version { return snapshot }
-        let fresh = try await build()
+        // Only casework written since: its figures are recomputed, the rest is kept.
+        let fresh: IndicatorSnapshot
+        if let snapshot, self.version >= 0, let refreshed = try await refresh(snapshot, self.version) {
+            fresh = refreshed
+        } else {
+            fresh = try await build()
+        }
         self.version = version
         self.snapshot = fresh
         return fresh
@@ -65,7 +85,7 @@ struct IndicatorService: Sendable {
         let loader = self.loader
         let version = try await loader.dataVersion()
         let today = deps.today
-        return try await cache.snapshot(version: version) {
+        return try await cache.snapshot(version: version, build: {
             let current = SchoolYear(containing: today).startYear
             let available = try await loader.availableYears() ?? current...current
             // The coming year is shown as soon as its records exist (a year end confirmed in
@@ -74,8 +94,11 @@ struct IndicatorService: Sendable {
             let first = max(available.lowerBound, last - Self.yearsShown + 1)
             let facts = try await loader.load(years: (first - 1)...last)
             let engine = IndicatorEngine(facts: facts)
-            return IndicatorSnapshot(engine: engine, report: try engine.compute(years: first...last))
-        }
+            return IndicatorSnapshot(engine: engine, report: try engine.compute(years: first...last),
+                                     places: CaseworkIndicators.places(of: facts))
+        }, refresh: { cached, since in
+            try await CaseworkIndicators.refresh(cached, loader: loader, since: since)
+        })
     }
 }
 

@@ -116,12 +116,12 @@ struct IndicatorsAPI {
         }
         let (offset, limit) = try APIController.paging(request)
         let drill: DrillDown
-        do { drill = try snapshot.engine.drillDown(indicatorID: id, unit: unit, year: year) } catch is IndicatorError { throw AppError.notFound }
+        do { drill = try snapshot.engine(for: id).drillDown(indicatorID: id, unit: unit, year: year) } catch is IndicatorError { throw AppError.notFound }
         let side = request.query("side") ?? "numerator"
         guard side == "numerator" || side == "denominator" else { throw Self.invalid("side", "应为 numerator 或 denominator") }
         let refs = side == "numerator" ? drill.numerator : drill.denominator
         let slice = Array(refs.dropFirst(offset).prefix(limit))
-        let (views, _) = try await IndicatorsController(deps: deps, service: service).recordViews(slice, user: user, engine: snapshot.engine)
+        let (views, _) = try await IndicatorsController(deps: deps, service: service).recordViews(slice, user: user, engine: snapshot.engine(for: id))
         let records = zip(slice, views).map { ref, view in
             RecordDTO(kind: ref.kind.rawValue, id: ref.id, label: view.label, href: view.href)
         }

@@ -338,7 +338,7 @@ struct IndicatorsController {
         let year = try self.year(request, snapshot)
         guard let id = request.query("indicator"), let d = IndicatorEngine.definition(id) else { throw AppError.notFound }
         let drill: DrillDown
-        do { drill = try snapshot.engine.drillDown(indicatorID: id, unit: unit, year: year) } catch is IndicatorError { throw AppError.notFound }
+        do { drill = try snapshot.engine(for: id).drillDown(indicatorID: id, unit: unit, year: year) } catch is IndicatorError { throw AppError.notFound }
         let side = request.query("side") == "denominator" ? "denominator" : "numerator"
         let refs = side == "denominator" ? drill.denominator : drill.numerator
         if let format = request.query("format") {
@@ -349,7 +349,7 @@ struct IndicatorsController {
         let limit = Self.drillPageSize
         let offset = min((pageNumber - 1) * limit, max(0, refs.count - 1) / limit * limit)
         let slice = Array(refs.dropFirst(offset).prefix(limit))
-        let (records, hidden) = try await recordViews(slice, user: user, engine: snapshot.engine)
+        let (records, hidden) = try await recordViews(slice, user: user, engine: snapshot.engine(for: id))
         let value = snapshot.value(id, unit, year)
         let u = IndicatorScope.parameter(unit)
         let base: [(String, String?)] = [("indicator", id), ("unit", u), ("year", String(year))]
