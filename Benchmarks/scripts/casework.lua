@@ -33,13 +33,45 @@ function init(args)
   end
   nextID = 1
   sequence = 0
+  exhausted = 0
+  statuses = {}
+  refused = ""
+end
+
+-- Every answer that is not 2xx, by status, with the first message of each: the benchmark
+-- must say why a request failed, not only that it did.
+function response(status, headers, body)
+  if status >= 200 and status < 300 then return end
+  local key = tostring(status)
+  if statuses[key] == nil then
+    statuses[key] = 0
+    refused = refused .. " " .. key .. ":" .. string.sub(body or "", 1, 160)
+  end
+  statuses[key] = statuses[key] + 1
+  local text = ""
+  for k, n in pairs(statuses) do text = text .. k .. "×" .. n .. " " end
+  counts = text
+end
+
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    local c = t:get("counts")
+    if c ~= nil then io.write("    » non-2xx by status: " .. c .. "\n    »   first of each:" .. t:get("refused") .. "\n") end
+    local e = t:get("exhausted")
+    if e ~= nil and e > 0 then io.write("    » out of fresh cases: " .. e .. " reads instead of steps\n") end
+  end
 end
 
 function request()
   sequence = sequence + 1
   if mode == "step" then
-    local id = ids[nextID] or ids[#ids]
+    local id = ids[nextID]
     nextID = nextID + 1
+    if id == nil then
+      -- Out of fresh cases: a read instead of assigning a case twice (counted in done()).
+      exhausted = exhausted + 1
+      return wrk.format("GET", "/api/v1/cases/" .. ids[#ids])
+    end
     return wrk.format("POST", "/api/v1/cases/" .. id .. "/steps", nil,
       '{"action":"assign","fields":{"section":"basicEducation"}}')
   end

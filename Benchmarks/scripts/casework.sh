@@ -68,14 +68,21 @@ wrk_run() {  # label mode think duration
   SESSION=$xfb CSRF=$xfb_csrf CASE_MODE=$2 THINK_MS=$3 CASE_IDS="$work/ids" THREADS=2 \
     wrk -t2 -c50 -d"$4" --latency -s Benchmarks/scripts/casework.lua "$base" |
     awk -v label="$1" '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
-      /Non-2xx/ { bad = $NF } END { printf "  %-34s %8.0f req/s  p50 %-8s p90 %-8s p99 %-8s%s\n", label, rps, p50, p90, p99, (bad ? "  NON-2xx " bad : "") }'
+      /Non-2xx/ { bad = $NF } /^    »/ { extra = extra $0 "\n" }
+      END { printf "  %-34s %8.0f req/s  p50 %-8s p90 %-8s p99 %-8s%s\n%s", label, rps, p50, p90, p99, (bad ? "  NON-2xx " bad : ""), extra }'
   echo "    (load $(load))"
+  settle
+}
+rows() { sqlite3 -cmd ".timeout 10000" "$db" "SELECT (SELECT COUNT(*) FROM cases) || '/' || (SELECT COUNT(*) FROM case_steps)"; }
+settle() {  # wrk stops with requests still queued in the server: wait until they are answered
+  local before after; after=$(rows)
+  while :; do sleep 1; before=$after; after=$(rows); [ "$before" = "$after" ] && break; done
 }
 echo "writes through the API, 50 connections:"
 wrk_run "create case, saturated" create 0 10s
 wrk_run "create case, 50 users ~1 s think" create 1000 20s
 fresh_ids() {  # the cases created above that are still waiting for their first step
-  sqlite3 "$db" "SELECT id FROM cases WHERE kind = 'petition' AND state = 'received' AND title = '性能测试' ORDER BY id" >"$work/ids"
+  sqlite3 -cmd ".timeout 10000" "$db" "SELECT id FROM cases WHERE kind = 'petition' AND state = 'received' AND title = '性能测试' ORDER BY id" >"$work/ids"
   echo "  ($(wc -l <"$work/ids") new cases to take steps on)"
 }
 fresh_ids

@@ -55,8 +55,17 @@ public final class SQLCaseStore: Sendable {
     /// a secure random source) lets the petitioner or applicant look it up without an account.
     public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
                      by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil, trackingCode: String? = nil) async throws -> CaseRecord {
-        try await write { try await $0.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor,
-                                            on: date, campaignID: campaignID, trackingCode: trackingCode) }
+        try await openWithStep(kind: kind, title: title, fields: fields, attachments: attachments, by: actor, on: date,
+                               campaignID: campaignID, trackingCode: trackingCode).record
+    }
+
+    /// Opens a case; returns it with its opening step as stored (its whole history so far), so
+    /// an answer need not read the steps back.
+    public func openWithStep(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
+                             by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil,
+                             trackingCode: String? = nil) async throws -> (record: CaseRecord, step: CaseStep) {
+        try await write { try await $0.openWithStep(kind: kind, title: title, fields: fields, attachments: attachments, by: actor,
+                                                    on: date, campaignID: campaignID, trackingCode: trackingCode) }
     }
 
     /// The case with this tracking code (exact match; the caller normalises what the public typed).
@@ -159,7 +168,7 @@ public final class SQLCaseStore: Sendable {
 
     /// The facts of the casework indicators for cases received in calendar years `years`.
     public func facts(years: ClosedRange<Int>) async throws -> [CaseFact] {
-        try await CaseReads(sql: database.reader).facts(years: years)
+        try await CaseReads(sql: database.reader).facts(years: years, scan: CaseReads.scan(database))
     }
 }
 
@@ -170,6 +179,13 @@ public struct CaseWriter: Sendable {
 
     public func open(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment] = [],
                      by actor: CaseActor, on date: CivilDate, campaignID: Int64? = nil, trackingCode: String? = nil) async throws -> CaseRecord {
+        try await openWithStep(kind: kind, title: title, fields: fields, attachments: attachments, by: actor, on: date,
+                               campaignID: campaignID, trackingCode: trackingCode).record
+    }
+
+    func openWithStep(kind: CaseKind, title: String, fields: [String: String], attachments: [CaseAttachment],
+                      by actor: CaseActor, on date: CivilDate, campaignID: Int64?,
+                      trackingCode: String?) async throws -> (record: CaseRecord, step: CaseStep) {
         var (record, step) = try engine.open(kind: kind, title: title, fields: fields, attachments: attachments, by: actor, on: date)
         record.campaignID = campaignID
         record.trackingCode = trackingCode
@@ -199,28 +215,37 @@ public struct CaseWriter: Sendable {
         }
         record.id = id
         step.caseID = id
-        _ = try await insert(step: step, record: record, attachments: attachments, at: now)
+        let saved = try await insert(step: step, record: record, attachments: attachments, at: now)
         try await Self.audit(sql, actor: actor.login, action: .insert, entity: "case", id: id, before: CaseRecord?.none,
                              after: AuditedStep(record: record, step: step))
-        return record
+        return (record, saved)
     }
 
     public func take(_ action: String, caseID: Int64, by actor: CaseActor, fields: [String: String] = [:],
                      attachments: [CaseAttachment] = [], on date: CivilDate, expectedVersion: Int? = nil) async throws -> CaseRecord {
         let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-        guard let record = try await CaseReads(sql: sql).caseRecord(id: caseID, suffix: lock) else { throw CaseError.notFound }
+        // The case and its first step days in one read: the step may add to them.
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: CaseReads.caseColumns), first_steps FROM cases WHERE id = \(bind: caseID)" + lock)
+            .all().first else { throw CaseError.notFound }
+        let record = try CaseReads.decode(row)
         if let expectedVersion, expectedVersion != record.version { throw CaseError.staleVersion }
         let (next, step) = try engine.take(action, on: record, by: actor, fields: fields, attachments: attachments, date: date)
-        _ = try await self.record(before: record, after: next, step: step, attachments: attachments)
+        _ = try await self.record(before: record, after: next, step: step, attachments: attachments,
+                                  firstSteps: try row.decode(column: "first_steps", as: String.self))
         return next
     }
 
     /// Writes a step computed by the engine: the case's new state, the step, attachments,
     /// notices and the audit line.
-    func record(before: CaseRecord, after: CaseRecord, step: CaseStep, attachments: [CaseAttachment]) async throws -> CaseStep {
+    /// `firstSteps`: the case's first step days as stored, if the caller read them with the case.
+    func record(before: CaseRecord, after: CaseRecord, step: CaseStep, attachments: [CaseAttachment],
+                firstSteps known: String? = nil) async throws -> CaseStep {
         let now = Timestamp.now()
-        let firstSteps = try await sql.raw("SELECT first_steps FROM cases WHERE id = \(bind: before.id)")
-            .first(decodingColumn: "first_steps", as: String.self) ?? ""
+        var firstSteps = known ?? ""
+        if known == nil {
+            firstSteps = try await sql.raw("SELECT first_steps FROM cases WHERE id = \(bind: before.id)")
+                .first(decodingColumn: "first_steps", as: String.self) ?? ""
+        }
         try await sql.raw("""
             UPDATE cases SET state = \(bind: after.state), section = \(Column.text(after.section?.rawValue)),
                 co_sections = \(bind: Self.sectionList(after.coSections)), due_on = \(Column.date(after.dueOn)),
@@ -333,9 +358,8 @@ struct CaseReads {
         extended, completed_on, completed_on_time, closed_on, fields_json, version, tracking_code
         """
 
-    func caseRecord(id: Int64, suffix: SQLQueryString = "") async throws -> CaseRecord? {
-        let q: SQLQueryString = "SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE id = \(bind: id)" + suffix
-        return try await sql.raw(q).all().first.map(Self.decode)
+    func caseRecord(id: Int64) async throws -> CaseRecord? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.caseColumns) FROM cases WHERE id = \(bind: id)").all().first.map(Self.decode)
     }
 
     func caseRecord(number: String) async throws -> CaseRecord? {

@@ -456,8 +456,10 @@ struct CasesController {
                        fields: c.fields, version: c.version)
     }
 
-    func detailDTO(_ c: CaseRecord, user: CurrentUser) async throws -> CaseDetailDTO {
-        let steps = try await deps.cases.steps(caseID: c.id)
+    /// `steps`: the case's history when the caller has it (a case just opened), else read.
+    func detailDTO(_ c: CaseRecord, user: CurrentUser, steps known: [CaseStep]? = nil) async throws -> CaseDetailDTO {
+        var steps = known ?? []
+        if known == nil { steps = try await deps.cases.steps(caseID: c.id) }
         return CaseDetailDTO(
             case: dto(c),
             steps: steps.map { StepDTO(sequence: $0.sequence, action: $0.action, title: $0.actionTitle, fromState: $0.fromState,
@@ -525,9 +527,9 @@ struct CasesController {
             throw AppError.badRequest(code: "case.unknown_kind", message: "没有“\(input.kind)”这类案件", fields: [])
         }
         guard CaseAccess.openableKinds(role: user.account.role, scope: user.account.scope).contains(kind) else { throw AppError.forbidden }
-        let c = try await deps.cases.open(kind: kind, title: input.title ?? "", fields: input.fields ?? [:],
-                                          attachments: try Self.decode(input.attachments), by: Self.actor(user), on: deps.today)
-        return JSONResponse.make(try await detailDTO(c, user: user), status: .created)
+        let (c, step) = try await deps.cases.openWithStep(kind: kind, title: input.title ?? "", fields: input.fields ?? [:],
+                                                          attachments: try Self.decode(input.attachments), by: Self.actor(user), on: deps.today)
+        return JSONResponse.make(try await detailDTO(c, user: user, steps: [step]), status: .created)
     }
 
     @Sendable func apiStep(_ request: Request, context: AppRequestContext) async throws -> Response {
