@@ -9,10 +9,13 @@ extension IndicatorRegistry {
         var list: [Indicator] = []
         let satisfied: Set<String> = ["满意", "基本满意"]
         /// Kinds with a statutory or notice deadline; violations and 年检 have none and are not judged on time.
-        let withDeadline: Set<String> = ["petition", "deputyProposal", "cppccProposal", "hazard", "licence"]
+        let withDeadline = ["petition", "deputyProposal", "cppccProposal", "hazard", "licence"]
 
-        @Sendable func cases(_ ctx: Context, _ year: Int, _ kinds: Set<String>) -> [CaseFact] {
-            ctx.facts.cases.filter { $0.receivedOn.year == year && kinds.contains($0.kind) }
+        /// Calls `body` with each case of `kinds` received in the calendar year. A walk, not a
+        /// filtered copy, and kinds as a short list compared directly rather than hashed: the
+        /// rates are recomputed after every casework write (benchmark of issue 9).
+        @Sendable func cases(_ ctx: Context, _ year: Int, _ kinds: [String], _ body: (CaseFact) -> Void) {
+            for c in ctx.facts.cases where c.receivedOn.year == year && kinds.contains(c.kind) { body(c) }
         }
         @Sendable func num(_ ctx: Context, _ t: Tally, _ c: CaseFact, _ weight: Double = 1) {
             let ref = RecordRef(.casework, c.id)
@@ -24,19 +27,20 @@ extension IndicatorRegistry {
         }
         /// A rate over the cases of `kinds` received in the year: those that pass `among` form the
         /// denominator, those of them that pass `counts` the numerator.
-        func rate(_ d: IndicatorDefinition, _ kinds: Set<String>, among: @escaping @Sendable (CaseFact) -> Bool = { _ in true },
+        func rate(_ d: IndicatorDefinition, _ kinds: [String], among: @escaping @Sendable (CaseFact) -> Bool = { _ in true },
                   counts: @escaping @Sendable (CaseFact) -> Bool) -> Indicator {
             .additive(d) { ctx, year, t in
-                for c in cases(ctx, year, kinds) where among(c) {
+                cases(ctx, year, kinds) { c in
+                    guard among(c) else { return }
                     den(ctx, t, c)
                     if counts(c) { num(ctx, t, c) }
                 }
             }
         }
         /// A count of the cases of `kinds` received in the year that pass `counts`.
-        func count(_ d: IndicatorDefinition, _ kinds: Set<String>, counts: @escaping @Sendable (CaseFact) -> Bool = { _ in true }) -> Indicator {
+        func count(_ d: IndicatorDefinition, _ kinds: [String], counts: @escaping @Sendable (CaseFact) -> Bool = { _ in true }) -> Indicator {
             .additive(d) { ctx, year, t in
-                for c in cases(ctx, year, kinds) where counts(c) { num(ctx, t, c) }
+                cases(ctx, year, kinds) { c in if counts(c) { num(ctx, t, c) } }
             }
         }
         func def(_ id: String, _ zh: String, _ en: String, numerator: String, denominator: String?, records: String,
@@ -47,8 +51,8 @@ extension IndicatorRegistry {
         }
         /// Completed, and judged against a deadline that was in force.
         let completedWithDeadline: @Sendable (CaseFact) -> Bool = { c in c.completedOn != nil && c.completedOnTime != nil }
-        let petition: Set<String> = ["petition"]
-        let proposals: Set<String> = ["deputyProposal", "cppccProposal"]
+        let petition = ["petition"]
+        let proposals = ["deputyProposal", "cppccProposal"]
 
         // 信访
         list.append(count(def("cases.petitions.received", "受理信访件数", "Petitions received",
@@ -85,7 +89,7 @@ extension IndicatorRegistry {
                                       + "行政许可（作出决定）；延期经批准的按延长后的期限；违规查处、年检无法定期限，不计"), withDeadline, among: completedWithDeadline, counts: { c in c.completedOnTime == true }))
 
         // 安全隐患
-        let hazard: Set<String> = ["hazard"]
+        let hazard = ["hazard"]
         list.append(count(def("cases.hazards.found", "排查安全隐患数", "Safety hazards found",
                                   numerator: "当年登记的安全隐患处数", denominator: nil,
                                   records: "一处隐患一件，无论下发几次整改通知书", factor: .count, precision: 0, unit: "处"), hazard))
@@ -101,7 +105,7 @@ extension IndicatorRegistry {
                                   records: "一份通知书列多处隐患的计1份；同一隐患复查未通过再次下发的另计1份",
                                   factor: .count, precision: 0, unit: "份")) { ctx, year, t in
             var seen = Set<String>()
-            for c in cases(ctx, year, hazard) {
+            cases(ctx, year, hazard) { c in
                 for n in c.notices where seen.insert(n.number).inserted {
                     let ref = RecordRef(.casework, c.id)
                     if let s = n.schoolID, let i = ctx.schoolIndex[s] { t.num(school: i, ref) } else { t.num(district: ref) }
@@ -110,7 +114,7 @@ extension IndicatorRegistry {
         })
 
         // 行政许可
-        let licence: Set<String> = ["licence"]
+        let licence = ["licence"]
         list.append(count(def("cases.licences.received", "受理行政许可申请件数", "Licence applications",
                                   numerator: "当年提交的行政许可申请件数", denominator: nil, records: "补正后再次提交的不另计件",
                                   factor: .count, precision: 0, unit: "件", levels: [.district]), licence))
@@ -122,18 +126,18 @@ extension IndicatorRegistry {
         list.append(.additive(def("cases.annual_inspections", "年检机构数", "Institutions inspected (年检)",
                                   numerator: "当年列入年检并已作出年检结论的民办学校、培训机构数", denominator: nil,
                                   records: "按列入年检的日期计", factor: .count, precision: 0, unit: "所", levels: [.district])) { ctx, year, t in
-            for c in cases(ctx, year, ["annualInspection"]) where c.firstTaken["conclude"] != nil { num(ctx, t, c) }
+            cases(ctx, year, ["annualInspection"]) { c in if c.firstTaken["conclude"] != nil { num(ctx, t, c) } }
         })
 
         // 违规查处
-        let violation: Set<String> = ["violation"]
+        let violation = ["violation"]
         list.append(count(def("cases.violations.count", "查处违规办班、违规收费件数", "Violation cases",
                                   numerator: "当年立案的违规件数", denominator: nil, records: "查无实据撤销的也计件",
                                   factor: .count, precision: 0, unit: "件"), violation))
         list.append(.additive(def("cases.violations.refunds", "清退违规收费金额", "Refunds of illegal fees",
                                   numerator: "当年立案的违规案件中凭清退凭证登记的清退金额（元，按分精确累加）", denominator: nil,
                                   records: "只计有清退凭证的金额；责令清退而未登记清退的不计", factor: .count, precision: 2, unit: "元")) { ctx, year, t in
-            for c in cases(ctx, year, violation) {
+            cases(ctx, year, violation) { c in
                 if let m = c.refundProven, m.fen > 0 { num(ctx, t, c, Double(m.fen) / 100) }
             }
         })

@@ -71,7 +71,7 @@ public final class Database: Sendable {
     private let writeGate = AsyncGate()
 
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection])
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: WALCheckpointer)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -90,12 +90,13 @@ public final class Database: Sendable {
         case .sqlite(let path):
             let writer: SQLiteConnection
             var readers: [SQLiteConnection] = []
+            let checkpointer: WALCheckpointer
             do {
                 writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 // WAL: readers never see a half-written transaction and never block the writer;
                 // a process killed mid-transaction leaves the last commit intact.
                 for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536",
-                               "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000"] {
+                               "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA wal_autocheckpoint = 0"] {
                     _ = try await writer.query(pragma)
                 }
                 // Several read connections, so concurrent page views are not queued behind one another.
@@ -107,6 +108,10 @@ public final class Database: Sendable {
                     }
                     readers.append(reader)
                 }
+                // Checkpoints beside the writer, not inside its commits (WALCheckpointer.swift).
+                let side = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                _ = try await side.query("PRAGMA busy_timeout = 10000")
+                checkpointer = WALCheckpointer(connection: side)
             } catch {
                 for r in readers { try? await r.close() }
                 throw StorageError(code: "storage.open_failed",
@@ -114,7 +119,7 @@ public final class Database: Sendable {
             }
             db = Database(flavor: .sqlite, location: location,
                           reader: RoundRobinSQLDatabase(readers.map { $0.sql(queryLogLevel: nil) }),
-                          backend: .sqlite(writer: writer, readers: readers))
+                          backend: .sqlite(writer: writer, readers: readers, checkpointer: checkpointer))
         case .postgres(let url):
             let config: SQLPostgresConfiguration
             do {
@@ -150,11 +155,14 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, _):
-            return try await writeGate.run {
+        case .sqlite(let writer, _, let checkpointer):
+            let (result, took) = try await writeGate.run {
+                let started = ContinuousClock.now
                 let sql = writer.sql(queryLogLevel: nil)
-                return try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", body)
+                return (try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", body), ContinuousClock.now - started)
             }
+            checkpointer.committed(long: took > .milliseconds(100))
+            return result
         case .postgres:
             return try await reader.withSession { session in
                 try await Self.inTransaction(session, begin: "BEGIN", body)
@@ -180,7 +188,8 @@ public final class Database: Sendable {
 
     public func close() async throws {
         switch backend {
-        case .sqlite(let writer, let readers):
+        case .sqlite(let writer, let readers, let checkpointer):
+            await checkpointer.close()
             for reader in readers { try await reader.close() }
             try await writer.close()
         case .postgres(let pool):

@@ -14,10 +14,24 @@ enum CaseFactColumns {
     }
 
     static func decode(_ text: String) -> [String: CivilDate] {
+        var text = text
+        return text.withUTF8 { decode($0) }
+    }
+
+    /// The same from the column's bytes, without splitting into strings first: the rates read
+    /// this for every case of the years shown.
+    static func decode(_ bytes: FactBytes.Field) -> [String: CivilDate] {
         var out: [String: CivilDate] = [:]
-        for part in text.split(separator: ";") {
-            guard let eq = part.firstIndex(of: "="), let day = CivilDate(iso: String(part[part.index(after: eq)...])) else { continue }
-            out[String(part[..<eq])] = day
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: ";") { end += 1 }
+            var eq = start
+            while eq < end && bytes[eq] != UInt8(ascii: "=") { eq += 1 }
+            if eq < end, let day = FactBytes.date(UnsafeBufferPointer(rebasing: bytes[(eq + 1)..<end])) {
+                out[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<eq]), as: UTF8.self)] = day
+            }
+            start = end + 1
         }
         return out
     }
@@ -102,7 +116,7 @@ extension CaseReads {
         guard let received = try date(2) else { throw bad(2) }
         guard let state = r.text(4).map(FactBytes.text) else { throw bad(4) }
         return CaseFact(id: id, kind: kind, receivedOn: received, schoolID: r.int64(3).map(SchoolID.init), state: state,
-                        firstTaken: CaseFactColumns.decode(r.text(10).map(FactBytes.text) ?? ""), completedOn: try date(5),
+                        firstTaken: r.text(10).map { CaseFactColumns.decode($0) } ?? [:], completedOn: try date(5),
                         completedOnTime: r.int64(6).map { $0 != 0 },
                         // Empty text reads as nil here; a rating is one of the choices, never empty.
                         rating: r.text(7).map(FactBytes.text), notices: notices[id] ?? [],

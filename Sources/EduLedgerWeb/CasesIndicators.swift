@@ -30,27 +30,23 @@ enum CaseworkIndicators {
         facts.cases = try await loader.caseFacts(years: facts.years)
         let engine = IndicatorEngine(facts: facts)
         guard let report = splice(cached.report, fresh: try engine.compute(years: first...last, indicators: orderedIDs)) else { return nil }
-        return IndicatorSnapshot(engine: cached.engine, report: report, places: cached.places, caseEngine: engine)
-    }
-
-    struct Key: Hashable {
-        var indicatorID: String
-        var unit: ReportingUnit
-        var year: Int
+        return IndicatorSnapshot(refreshing: cached, report: report, caseEngine: engine)
     }
 
     /// `report` with each casework value replaced by the fresh one of the same indicator, unit
-    /// and year; `nil` if the two do not cover the same figures (the units changed).
+    /// and year; `nil` if the two do not cover the same figures (the units changed). Both list
+    /// their values by year, then in registry order, then by unit, so the casework values of
+    /// `report` and those of `fresh` come in the same order: matched in one walk, each checked.
     static func splice(_ report: IndicatorReport, fresh: IndicatorReport) -> IndicatorReport? {
-        var byKey: [Key: IndicatorValue] = [:]
-        for v in fresh.values { byKey[Key(indicatorID: v.indicatorID, unit: v.unit, year: v.year)] = v }
         var out = report
-        var replaced = 0
+        var k = 0
         for (i, v) in report.values.enumerated() where ids.contains(v.indicatorID) {
-            guard let new = byKey[Key(indicatorID: v.indicatorID, unit: v.unit, year: v.year)] else { return nil }
+            guard k < fresh.values.count else { return nil }
+            let new = fresh.values[k]
+            guard new.indicatorID == v.indicatorID, new.year == v.year, new.unit == v.unit else { return nil }
             out.values[i] = new
-            replaced += 1
+            k += 1
         }
-        return replaced == fresh.values.count ? out : nil
+        return k == fresh.values.count ? out : nil
     }
 }

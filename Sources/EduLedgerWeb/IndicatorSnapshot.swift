@@ -37,6 +37,17 @@ struct IndicatorSnapshot: Sendable {
         self.index = index
     }
 
+    /// `cached` with `report` in place of its report — the same figures in the same places, only
+    /// the casework values new (CasesIndicators.swift) — so the index is kept, not rebuilt.
+    init(refreshing cached: IndicatorSnapshot, report: IndicatorReport, caseEngine: IndicatorEngine) {
+        self.engine = cached.engine
+        self.caseEngine = caseEngine
+        self.report = report
+        self.places = cached.places
+        self.years = cached.years
+        self.index = cached.index
+    }
+
     func value(_ id: String, _ unit: ReportingUnit, _ year: Int) -> IndicatorValue? {
         index[Key(indicatorID: id, unit: unit, year: year)].map { report.values[$0] }
     }
