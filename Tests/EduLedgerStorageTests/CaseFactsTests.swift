@@ -24,18 +24,22 @@ struct CaseFactsTests {
         var campaignIDs: [Int64] = []
         for c in plan.campaigns { campaignIDs.append(try await store.createCampaign(c).id) }
         let ids = campaignIDs
+        // Every action as (case index, action); the opening creates the case the steps refer to.
+        let actions = plan.scripts.enumerated().flatMap { i, script in
+            [(i, script.opening, true)] + script.steps.map { (i, $0, false) }
+        }
         return try await store.write { w in
-            var steps = 0
-            for script in plan.scripts {
-                let o = script.opening
-                let c = try await w.open(kind: script.kind, title: script.title, fields: o.fields, attachments: o.attachments, by: o.actor,
-                                         on: o.date, campaignID: script.campaign.map { ids[$0] })
-                for s in script.steps {
-                    _ = try await w.take(s.action, caseID: c.id, by: s.actor, fields: s.fields, attachments: s.attachments, on: s.date)
-                    steps += 1
+            var caseIDs: [Int: Int64] = [:]
+            for (i, a, opening) in actions {
+                let script = plan.scripts[i]
+                if opening {
+                    caseIDs[i] = try await w.open(kind: script.kind, title: script.title, fields: a.fields, attachments: a.attachments,
+                                                  by: a.actor, on: a.date, campaignID: script.campaign.map { ids[$0] }).id
+                } else if let id = caseIDs[i] {
+                    _ = try await w.take(a.action, caseID: id, by: a.actor, fields: a.fields, attachments: a.attachments, on: a.date)
                 }
             }
-            return steps
+            return actions.count - plan.scripts.count
         }
     }
 
