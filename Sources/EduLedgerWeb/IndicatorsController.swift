@@ -343,7 +343,7 @@ struct IndicatorsController {
         let refs = side == "denominator" ? drill.denominator : drill.numerator
         if let format = request.query("format") {
             let title = "\(unit.name)\(d.nameZH)\(year)年\(side == "numerator" ? "分子" : "分母")记录"
-            return try await drillExport(format: format, refs: refs, user: user, engine: snapshot.engine, title: title)
+            return try await drillExport(format: format, refs: refs, user: user, engine: snapshot.engine(for: id), title: title)
         }
         let pageNumber = request.queryInt("page", default: 1, range: 1...1_000_000)
         let limit = Self.drillPageSize
