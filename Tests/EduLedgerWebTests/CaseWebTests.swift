@@ -50,6 +50,12 @@ struct CaseWebTests {
             // Before a notice the school does not see the hazard.
             let officer = try await logIn(client, .safetyOfficer)
             #expect(try await client.execute(uri: "/cases/\(id)", method: .get, headers: officer.headers).status.code == 404)
+            // The queue as a file: the safety office's list has the hazard, the school's (no notice yet) does not.
+            #expect(list.text.contains("name=\"format\" value=\"xlsx\""))
+            let queueCSV = try await client.execute(uri: "/cases?kind=hazard&format=csv", method: .get, headers: safety.headers)
+            #expect(queueCSV.status.code == 200 && queueCSV.text.contains("编号,类别,标题") && queueCSV.text.contains("YH2025-0001"))
+            let schoolCSV = try await client.execute(uri: "/cases?format=csv", method: .get, headers: officer.headers)
+            #expect(schoolCSV.status.code == 200 && !schoolCSV.text.contains("YH2025-0001"))
             // Missing field: the notice without its deadline is refused with the field's name; nothing written.
             let noDue = try await Self.post(client, "/cases/\(id)/steps", safety, [("action", "issueNotice"), ("version", "1"),
                                                                                    ("f.noticeNumber", "安整〔2025〕1号"), ("f.requirement", "更换")])
