@@ -10,6 +10,11 @@ enum CellParsing {
     /// returned as it is, without a copy. The blanks are those of `CharacterSet.whitespacesAndNewlines`
     /// (Unicode White_Space) plus the byte order mark U+FEFF.
     static func trim(_ text: String) -> String {
+        // First and last byte: a value neither of whose ends can belong to a blank is returned
+        // at once, without decoding a scalar (most cells; Chinese text ends in other bytes).
+        let bytes = text.utf8
+        guard let firstByte = bytes.first, let lastByte = bytes.last else { return text }
+        if !mayStartBlank(firstByte) && !mayEndBlank(lastByte) { return text }
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
         if !isBlank(first) && !isBlank(last) { return text }
@@ -18,6 +23,24 @@ enum CellParsing {
         while start < end && isBlank(scalars[start]) { start = scalars.index(after: start) }
         while end > start && isBlank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+
+    /// Whether a UTF-8 byte can be the first byte of a blank: an ASCII blank, or the lead byte of
+    /// U+0085/U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2), U+3000 (E3), U+FEFF (EF).
+    static func mayStartBlank(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x09...0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF: return true
+        default: return false
+        }
+    }
+
+    /// Whether a UTF-8 byte can be the last byte of a blank: an ASCII blank, or the final byte of
+    /// one of the multi-byte blanks of `isBlank` (80–8A, 9F, A0, A8, A9, AF, BF).
+    static func mayEndBlank(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x09...0x0D, 0x20, 0x80...0x8A, 0x9F, 0xA0, 0xA8, 0xA9, 0xAF, 0xBF: return true
+        default: return false
+        }
     }
 
     /// Unicode White_Space (what `CharacterSet.whitespacesAndNewlines` holds) and U+FEFF.
@@ -109,6 +132,8 @@ enum CellParsing {
 
     /// `3`, `3班`, `(3)班`, `（3）班`, `七年级(3)班`, `03` → 3.
     static func classNumber(_ raw: String) -> Int? {
+        // A plain 1 to 3 digit number (nearly every cell), read from its bytes: the same answer as below.
+        if let n = plainClassNumber(raw) { return n }
         var t = trim(raw)
         if t.hasSuffix("班") { t.removeLast() }
         if t.hasSuffix(")") || t.hasSuffix("）") {
@@ -118,6 +143,18 @@ enum CellParsing {
         }
         guard !t.isEmpty, t.count <= 3, t.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(t), n >= 1 else { return nil }
         return n
+    }
+
+    private static func plainClassNumber(_ raw: String) -> Int? {
+        let bytes = raw.utf8
+        guard (1...3).contains(bytes.count) else { return nil }
+        var n = 0
+        for b in bytes {
+            let d = b &- 48
+            guard d <= 9 else { return nil }
+            n = n * 10 + Int(d)
+        }
+        return n >= 1 ? n : nil
     }
 
     /// A whole number in a number column; text such as "三十" or "12a" is refused.

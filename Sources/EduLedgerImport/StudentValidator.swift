@@ -136,6 +136,13 @@ struct StudentValidator: RecordValidator {
     var unchanged = 0
     var nextLocalID: Int64 = 1
 
+    /// A blank, 无 or 否 in an optional category column (残疾类别, 困难类别): none.
+    static func isNone(_ text: String) -> Bool { text.isEmpty || text == "无" || text == "否" }
+
+    /// Other names of the choices, built once (not for every row).
+    static let hukouAliases: [String: HukouType] = ["农业户口": .agricultural, "非农业户口": .nonAgricultural, "居民户口": .resident]
+    static let povertyAliases: [String: PovertyStatus] = ["建档立卡贫困户": .registeredPoor, "低保户": .minimumLiving, "特困": .extremeHardship]
+
     static func load(store: any RegistryStore & RegistryBulkSupport, restrict: School?,
                      allowUpdates: Bool) async throws -> StudentValidator {
         let (numbers, ids) = PersonKeys.index(try await store.studentKeys())
@@ -194,8 +201,7 @@ struct StudentValidator: RecordValidator {
 
         let ethnicity = CellParsing.ethnicity(r.text("ethnicity"))
         if ethnicity == nil { r.problem("ethnicity", code: "import.ethnicity", "“民族”不是国家标准中的民族名称，如汉族、回族、土家族") }
-        let hukouType = r.choice("hukouType", "户口性质", HukouType.self, fallback: .resident,
-                                 aliases: ["农业户口": .agricultural, "非农业户口": .nonAgricultural, "居民户口": .resident])
+        let hukouType = r.choice("hukouType", "户口性质", HukouType.self, fallback: .resident, aliases: Self.hukouAliases)
         var hukouTownship: TownshipID?
         let townshipText = r.text("hukouTownship")
         if !townshipText.isEmpty {
@@ -209,7 +215,7 @@ struct StudentValidator: RecordValidator {
         flags.inclusiveClass = r.flag("inclusiveClass", "随班就读")
         flags.boarding = r.flag("boarding", "寄宿生")
         let disabilityText = r.text("disability")
-        if !["", "无", "否"].contains(disabilityText) {
+        if !Self.isNone(disabilityText) {
             flags.disability = DisabilityType(rawValue: disabilityText) ?? DisabilityType(rawValue: disabilityText + "残疾")
             if flags.disability == nil {
                 r.problem("disability", code: "import.choice",
@@ -220,9 +226,9 @@ struct StudentValidator: RecordValidator {
             r.problem("inclusiveClass", code: "import.inclusive_without_disability", "随班就读的学生须填写残疾类别")
         }
         let povertyText = r.text("poverty")
-        if !["", "无", "否"].contains(povertyText) {
+        if !Self.isNone(povertyText) {
             flags.poverty = PovertyStatus(rawValue: povertyText)
-                ?? ["建档立卡贫困户": .registeredPoor, "低保户": .minimumLiving, "特困": .extremeHardship][povertyText]
+                ?? Self.povertyAliases[povertyText]
             if flags.poverty == nil {
                 r.problem("poverty", code: "import.choice",
                           "“困难类别”只能填：" + PovertyStatus.allCases.map(\.rawValue).joined(separator: "、") + "，无则不填")

@@ -71,7 +71,13 @@ extension SQLRegistryWriter: RegistryBulkSupport {
     /// Two multi-row INSERTs (students, then enrolments) of at most `BulkRows.maxRows` rows each
     /// per statement, values bound and built straight from the records: the per-value cost of
     /// SQLKit's expression tree was most of an import's commit time.
+    /// On SQLite, the same rows through prepared statements on the transaction's own connection
+    /// (`SQLiteBulkInsert`), which costs about half as much.
     func insertStudentChunk(students: [Student], enrolments: [Enrolment]) async throws {
+        if flavor == .sqlite, let handle = SQLiteRawHandle(sql) {
+            try await SQLiteBulkInsert.insert(students: students, enrolments: enrolments, handle: handle)
+            return
+        }
         try await BulkRows.insert(into: sql, Tables.Students.name, Tables.Students.columns, students, BulkRows.student)
         try await BulkRows.insert(into: sql, Tables.Enrolments.name, Tables.Enrolments.columns, enrolments, BulkRows.enrolment)
     }

@@ -25,14 +25,51 @@ struct ImportsController {
         r.get("/imports", use: start)
         r.post("/imports", use: upload)
         r.get("/import-templates/:kind", use: template)
-        r.get("/imports/:id", use: show)
-        r.get("/imports/:id/progress", use: progress)
-        r.get("/imports/:id/mapping", use: mappingForm)
-        r.post("/imports/:id/mapping", use: saveMapping)
-        r.post("/imports/:id/commit", use: commit)
-        r.get("/imports/:id/annotated", use: annotated)
-        r.get("/imports/:id/rejected", use: rejected)
+        r.get("/imports/:id", use: answeringGone(show))
+        r.get("/imports/:id/progress", use: progressOrGone)
+        r.get("/imports/:id/mapping", use: answeringGone(mappingForm))
+        r.post("/imports/:id/mapping", use: answeringGone(saveMapping))
+        r.post("/imports/:id/commit", use: answeringGone(commit))
+        r.get("/imports/:id/annotated", use: answeringGone(annotated))
+        r.get("/imports/:id/rejected", use: answeringGone(rejected))
         return r
+    }
+
+    /// A job id this server does not know (for this user): jobs live in the server's memory, so
+    /// after a restart — or once a job has expired — its address leads nowhere. The page says so,
+    /// and where the data is, instead of a bare 404.
+    struct ImportJobGone: Error {}
+
+    static let goneMessage = "服务器重启后该导入任务已不可查：已提交的数据在库中，可在相应名单中查看；"
+        + "尚未提交的导入没有写入任何数据，请重新上传文件。导入任务只在服务器运行期间保留，最长\(Int(ImportJobs.lifetime / 3600))小时。"
+
+    struct GonePage { var message: String }
+
+    /// `handler`, answering an unknown job with the explanation page (404).
+    func answeringGone(_ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
+        -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        let views = deps.views
+        return { request, context in
+            do {
+                return try await handler(request, context)
+            } catch is ImportJobGone {
+                let user = try context.requireUser()
+                return views.render("import_gone", ViewContext(chrome: Chrome(title: "导入任务已不可查", user: user, active: "imports"),
+                                                               page: GonePage(message: Self.goneMessage)),
+                                    status: .notFound)
+            }
+        }
+    }
+
+    /// The progress poll of an unknown job gets JSON too (stage `gone`), so the page's script
+    /// reloads and shows the explanation instead of polling forever.
+    @Sendable func progressOrGone(_ request: Request, context: AppRequestContext) async throws -> Response {
+        do {
+            return try await progress(request, context: context)
+        } catch is ImportJobGone {
+            return JSONResponse.make(ProgressBody(stage: "gone", done: 0, total: 0, percent: 0, secondsLeft: nil, text: Self.goneMessage),
+                                     status: .notFound)
+        }
     }
 
     static func permission(_ kind: ImportKind) -> Permission {
@@ -164,10 +201,10 @@ struct ImportsController {
         if size <= Self.inlineBytes { await task.value }
     }
 
-    /// The job of this user, or 404 (another user's job does not exist for them).
+    /// The job of this user, or `ImportJobGone` (404; another user's job does not exist for them).
     func visibleJob(_ context: AppRequestContext) throws -> (CurrentUser, ImportJob) {
         let user = try context.requireUser()
-        guard let id = context.parameters.get("id"), let job = jobs.job(id, owner: user.account.login) else { throw AppError.notFound }
+        guard let id = context.parameters.get("id"), let job = jobs.job(id, owner: user.account.login) else { throw ImportJobGone() }
         guard user.may(Self.permission(job.kind)) else { throw AppError.forbidden }
         return (user, job)
     }

@@ -82,6 +82,7 @@ struct CSVStream: Sendable {
     mutating func next() throws(OfficeFormatError) -> (Int, [String])? {
         if index >= buffer.count && !atEOF { fill() }
         if index >= buffer.count && atEOF { return nil }
+        if let plain = try plainLine() { return plain }
         record += 1
         let row = record
         var fields: [String] = []
@@ -146,6 +147,54 @@ struct CSVStream: Sendable {
             fieldStart = false
             field.append(b)
         }
+    }
+
+    /// The next record when it is a line without any quote that ends inside the buffer (nearly
+    /// every line of a real file): its fields are cut where the delimiters are and decoded from the
+    /// buffer in place, with the same result `next` gives byte by byte. Nil for any other line,
+    /// which `next` then reads the general way.
+    private mutating func plainLine() throws(OfficeFormatError) -> (Int, [String])? {
+        let start = index
+        let count = buffer.count
+        let delimiter = self.delimiter
+        let line = buffer.withUnsafeBufferPointer { b -> (end: Int, next: Int, cuts: [Int])? in
+            var cuts: [Int] = []
+            var i = start
+            while i < count {
+                let c = b[i]
+                if c == 34 { return nil }
+                if c == delimiter { cuts.append(i) } else if c == 10 { return (i, i + 1, cuts) } else if c == 13 {
+                    // CR LF or a lone CR; a CR that is the buffer's last byte may be followed by LF in the next fill.
+                    if i + 1 < count { return (i, b[i + 1] == 10 ? i + 2 : i + 1, cuts) }
+                    return nil
+                }
+                i += 1
+            }
+            return nil
+        }
+        guard let line else { return nil }
+        record += 1
+        let row = record
+        var fields: [String] = []
+        fields.reserveCapacity(line.cuts.count + 1)
+        var fieldStart = start
+        for end in line.cuts {
+            fields.append(try decode(from: fieldStart, to: end, row: row))
+            fieldStart = end + 1
+        }
+        fields.append(try decode(from: fieldStart, to: line.end, row: row))
+        index = line.next
+        return (row, fields)
+    }
+
+    /// Decodes `buffer[from..<to]` without copying it first.
+    private func decode(from: Int, to: Int, row: Int) throws(OfficeFormatError) -> String {
+        if from == to { return "" }
+        let asUTF8 = encoding == .utf8 || buffer[from..<to].allSatisfy { $0 < 0x80 }
+        if asUTF8 {
+            return buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
+        }
+        return try decode(Array(buffer[from..<to]), row: row)
     }
 
     private func decode(_ bytes: [UInt8], row: Int) throws(OfficeFormatError) -> String {

@@ -133,6 +133,40 @@ struct ImportWebTests {
         }
     }
 
+    @Test("after a server restart a job's address explains itself (404 page in Chinese, progress JSON), the data stays",
+          arguments: TestBackend.available)
+    func jobGoneAfterRestart(_ backend: TestBackend) async throws {
+        try await withApp(backend) { client, _, db in
+            let session = try await logIn(client, .basicEducation)
+            let before = try await Self.enrolled(db)
+            let (job, _) = try await Self.uploadAndOpen(client, session, kind: "students",
+                                                        data: Self.csv(Self.header, [Self.pupil(41), Self.pupil(42)]))
+            #expect(try await Self.commit(client, session, job: job, mode: .allOrNothing).contains("新增2条"))
+
+            // A second server on the same database: the jobs of the first one are not in its memory.
+            let config = WebConfig(database: db, demoMode: true, secureCookies: false, bcryptCost: 4, today: SmallDistrict.day,
+                                   logLevel: .critical)
+            let restarted = try await buildApplication(config)
+            try await restarted.test(.router) { client in
+                let session = try await logIn(client, .basicEducation)
+                for path in [job, job + "/mapping", job + "/annotated", job + "/rejected?format=csv"] {
+                    let page = try await client.execute(uri: path, method: .get, headers: session.headers)
+                    #expect(page.status == .notFound, "\(path)")
+                    #expect(page.text.contains("服务器重启后该导入任务已不可查：已提交的数据在库中"), "\(path)")
+                    #expect(page.text.contains("href=\"/imports\""), "a link back to the import page")
+                }
+                let commit = try await client.execute(uri: job + "/commit", method: .post, headers: formType.merging(session.headers),
+                                                      body: formBody([("_csrf", session.csrf), ("mode", "all-or-nothing")]))
+                #expect(commit.status == .notFound && commit.text.contains("已不可查"))
+                let progress = try await client.execute(uri: job + "/progress", method: .get, headers: session.headers)
+                #expect(progress.status == .notFound)
+                #expect(progress.headers[.contentType]?.contains("application/json") == true)
+                #expect(progress.text.contains("\"stage\":\"gone\""), "the page's script stops polling and reloads")
+            }
+            #expect(try await Self.enrolled(db) == before + 2, "what was committed before the restart is in the database")
+        }
+    }
+
     @Test("an unrecognised header goes through the mapping step, which the commit uses", arguments: TestBackend.available)
     func mapping(_ backend: TestBackend) async throws {
         try await withApp(backend) { client, _, db in

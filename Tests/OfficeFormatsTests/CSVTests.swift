@@ -19,6 +19,36 @@ struct CSVTests {
         #expect(rows[0].sheet == "学生")
     }
 
+    /// Lines without quotes are cut in place, the others byte by byte: across the 1 MB buffer
+    /// boundaries, with every line ending and with quoted fields between plain lines, both give
+    /// the fields and row numbers the file has.
+    @Test func plainAndQuotedLinesAcrossBufferBoundaries() throws {
+        let endings = ["\r\n", "\n", "\r"]
+        var text = "学号,姓名,备注\r\n"
+        var expected: [[String]] = [["学号", "姓名", "备注"]]
+        for n in 0..<80_000 {
+            let row: [String]
+            switch n % 5 {
+            case 0: row = ["\(n)", "学生\(n)", "城关镇,一村\(n)"]
+            case 1: row = ["\(n)", "", "他说\"好\"\(n)"]
+            case 2: row = ["\(n)", "王五\(n)"]
+            default: row = ["\(n)", "李四\(n)", "末尾 \(n)"]
+            }
+            let cells = row.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+            text += cells.joined(separator: ",") + endings[n % 3]
+            expected.append(row)
+        }
+        let scratch = try Scratch()
+        let url = try scratch.file("大文件.csv", text: text)
+        #expect(text.utf8.count > 2 * CSVStream.chunkBytes)
+        var reader = try TableReader.open(url: url)
+        var rows: [TableRow] = []
+        while let row = try reader.next() { rows.append(row) }
+        #expect(rows.count == expected.count)
+        #expect(rows.map(\.number) == Array(1...expected.count))
+        #expect(rows.map(\.values) == expected)
+    }
+
     @Test func utf8BOMIsRemoved() throws {
         let scratch = try Scratch()
         let url = try scratch.file("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("学号,姓名\n1,甲\n".utf8))
