@@ -107,6 +107,9 @@ public struct IndicatorEngine: Sendable {
             }
             slots.set(k, results)
         }
+        // At most one value per year, indicator and unit: reserved once (a million values at
+        // city scale; grown by doubling they were copied and their pages cleared again and again).
+        values.reserveCapacity(years.count * selected.count * map.units.count)
         for (k, year) in allYears.enumerated() {
             let results = slots.get(k) ?? [:]
             previous[year] = results.mapValues(\.value)
