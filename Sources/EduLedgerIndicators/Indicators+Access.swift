@@ -17,10 +17,23 @@ extension IndicatorRegistry {
         @Sendable func rate(_ ctx: Context, _ year: Int, _ t: Tally, ages: ClosedRange<Int>, disabled: Bool = false,
                             counts: (GradeLevel, StockRows.Traits, Int) -> Bool) {
             let rows = ctx.stockRows(year)
+            // The answer of `counts` per grade, traits and age (0–39), asked once per combination
+            // instead of once per pupil; other ages are asked each time.
+            let ageSlots = 40
+            var known = [Int8](repeating: -1, count: GradeLevel.allCases.count * 16 * ageSlots)
             for r in 0..<rows.count {
                 let ti = Int(rows.homeTownship[r])
                 guard ti >= 0 else { continue }
-                if counts(rows.grade[r], rows.traits[r], Int(rows.age[r])) { t.num(township: ti, ctx.ref(student: rows.enrolment[r])) }
+                let grade = rows.grade[r], traits = rows.traits[r], age = Int(rows.age[r])
+                let counted: Bool
+                if age >= 0 && age < ageSlots {
+                    let k = (grade.position * 16 + Int(traits.rawValue & 15)) * ageSlots + age
+                    if known[k] < 0 { known[k] = counts(grade, traits, age) ? 1 : 0 }
+                    counted = known[k] == 1
+                } else {
+                    counted = counts(grade, traits, age)
+                }
+                if counted { t.num(township: ti, ctx.ref(student: rows.enrolment[r])) }
             }
             for (k, p) in ctx.facts.population.enumerated() where p.year.startYear == year && ages.contains(p.age) {
                 guard let ti = ctx.townshipIndex[p.townshipID] else { continue }
