@@ -219,7 +219,7 @@ public struct IndicatorEngine: Sendable {
             var out = [Double?](repeating: nil, count: map.units.count)
             var counts = [Double](repeating: 0, count: map.units.count)
             for u in map.units.indices where map.units[u].kind != .school {
-                let members = map.schoolUnit.indices.filter { map.ofSchool[$0].contains(Int32(u)) && den[map.schoolUnit[$0]] > 0 }
+                let members = map.schoolsOfUnit[u].filter { den[map.schoolUnit[$0]] > 0 }
                 counts[u] = Double(members.count)
                 let n = members.map { den[map.schoolUnit[$0]] }
                 let x = members.map { src.num[map.schoolUnit[$0]] / den[map.schoolUnit[$0]] }

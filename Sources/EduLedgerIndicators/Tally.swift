@@ -17,6 +17,9 @@ struct UnitMap: Sendable {
     let townshipStart: [Int32]
     /// Per unit: the school it is, or −1.
     let schoolOfUnit: [Int]
+    /// Per unit: the schools that roll up into it, in school order (the 差异系数 of every unit
+    /// and year looks them up; filtering all schools per unit cost more than the figures).
+    let schoolsOfUnit: [[Int]]
     let index: [ReportingUnit: Int]
 
     init(_ ctx: Context) {
@@ -60,6 +63,11 @@ struct UnitMap: Sendable {
         var schoolOfUnit = [Int](repeating: -1, count: units.count)
         for (s, u) in schoolUnit.enumerated() { schoolOfUnit[u] = s }
         self.schoolOfUnit = schoolOfUnit
+        var members = [[Int]](repeating: [], count: units.count)
+        for (s, list) in ofSchool.enumerated() {
+            for u in list where members[Int(u)].last != s { members[Int(u)].append(s) }
+        }
+        schoolsOfUnit = members
         var index: [ReportingUnit: Int] = [:]
         for (i, u) in units.enumerated() { index[u] = i }
         self.index = index

@@ -292,8 +292,11 @@ struct BigFactReads: Sendable {
         switch filter {
         case .none: break
         case .period(let from, let until):
-            query = query + " AND " + SQLQueryString(from) + " <= \(bind: window.end) AND (" + SQLQueryString(until) + " IS NULL OR "
-                + SQLQueryString(until) + " > \(bind: window.start))"
+            // ISO dates compare the same byte by byte: on PostgreSQL without the database's
+            // collation rules (strcoll per row under a zh_CN or C.UTF-8 locale).
+            let c = SQLQueryString(sqlite ? "" : " COLLATE \"C\"")
+            query = query + " AND " + SQLQueryString(from) + " <= \(bind: window.end)" + c + " AND (" + SQLQueryString(until)
+                + " IS NULL OR " + SQLQueryString(until) + " > \(bind: window.start)" + c + ")"
         case .schoolYears(let years):
             query = query + " AND school_year BETWEEN \(bind: years.lowerBound) AND \(bind: years.upperBound)"
         }
