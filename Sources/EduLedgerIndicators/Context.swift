@@ -297,6 +297,8 @@ struct StockRows: Sendable {
     let school: [Int32]
     let student: [Int32]
     let grade: [GradeLevel]
+    /// `grade[r].position`, taken once per row.
+    let gradePosition: [UInt8]
     let traits: [Traits]
     /// Age on 9月1日 of the year.
     let age: [Int16]
@@ -304,7 +306,8 @@ struct StockRows: Sendable {
     let homeTownship: [Int32]
     var count: Int { enrolment.count }
 
-    static let empty = StockRows(enrolment: [], school: [], student: [], grade: [], traits: [], age: [], homeTownship: [])
+    static let empty = StockRows(enrolment: [], school: [], student: [], grade: [], gradePosition: [], traits: [], age: [],
+                                 homeTownship: [])
 
     /// A student's traits the stock figures count (性别, 留守, 随迁, 残疾), one byte.
     struct Traits: OptionSet, Sendable {
@@ -333,10 +336,10 @@ struct StockRows: Sendable {
         return b.year + ((b.month, b.day) > (9, 1) ? 1 : 0)
     }
 
-    init(enrolment: [Int32], school: [Int32], student: [Int32], grade: [GradeLevel], traits: [Traits], age: [Int16],
-         homeTownship: [Int32]) {
+    init(enrolment: [Int32], school: [Int32], student: [Int32], grade: [GradeLevel], gradePosition: [UInt8], traits: [Traits],
+         age: [Int16], homeTownship: [Int32]) {
         self.enrolment = enrolment; self.school = school; self.student = student; self.grade = grade
-        self.traits = traits; self.age = age; self.homeTownship = homeTownship
+        self.gradePosition = gradePosition; self.traits = traits; self.age = age; self.homeTownship = homeTownship
     }
 
     init(_ covering: [Int32], school es: [Int32], student est: [Int32], grade grades: [GradeLevel], home: [Int32],
@@ -345,6 +348,7 @@ struct StockRows: Sendable {
         school = covering.map { es[Int($0)] }
         student = covering.map { est[Int($0)] }
         grade = covering.map { grades[Int($0)] }
+        gradePosition = grade.map { UInt8($0.position) }
         homeTownship = covering.map { home[Int($0)] }
         let students = student
         self.traits = students.map { traits[Int($0)] }
@@ -422,41 +426,18 @@ final class ParallelSlots<T: Sendable>: @unchecked Sendable {
 }
 
 extension Stage {
+    /// The stages in order, built once (`allCases` makes a new array per call).
+    static let ordered = Stage.allCases
+
     /// The stage's place in `allCases`, for arrays indexed by stage (hashing the Chinese raw
-    /// value per pupil cost more than the counting).
-    var position: Int {
-        switch self {
-        case .preschool: return 0
-        case .primary: return 1
-        case .junior: return 2
-        case .senior: return 3
-        case .vocational: return 4
-        }
-    }
+    /// value per pupil cost more than the counting; `==` compares the cases).
+    var position: Int { Stage.ordered.firstIndex(of: self) ?? 0 }
 }
 
 extension GradeLevel {
-    /// The grade's place in `allCases` (see `Stage.position`).
-    var position: Int {
-        switch self {
-        case .k1: return 0
-        case .k2: return 1
-        case .k3: return 2
-        case .p1: return 3
-        case .p2: return 4
-        case .p3: return 5
-        case .p4: return 6
-        case .p5: return 7
-        case .p6: return 8
-        case .j1: return 9
-        case .j2: return 10
-        case .j3: return 11
-        case .s1: return 12
-        case .s2: return 13
-        case .s3: return 14
-        case .v1: return 15
-        case .v2: return 16
-        case .v3: return 17
-        }
-    }
+    /// The grades in national order, built once (`allCases` makes a new array per call).
+    static let ordered = GradeLevel.allCases
+
+    /// The grade's place in `allCases` (`==` compares the cases, not the Chinese names).
+    var position: Int { GradeLevel.ordered.firstIndex(of: self) ?? 0 }
 }

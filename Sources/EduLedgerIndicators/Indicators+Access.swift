@@ -27,7 +27,7 @@ extension IndicatorRegistry {
                 let grade = rows.grade[r], traits = rows.traits[r], age = Int(rows.age[r])
                 let counted: Bool
                 if age >= 0 && age < ageSlots {
-                    let k = (grade.position * 16 + Int(traits.rawValue & 15)) * ageSlots + age
+                    let k = (Int(rows.gradePosition[r]) * 16 + Int(traits.rawValue & 15)) * ageSlots + age
                     if known[k] < 0 { known[k] = counts(grade, traits, age) ? 1 : 0 }
                     counted = known[k] == 1
                 } else {

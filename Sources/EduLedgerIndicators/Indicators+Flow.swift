@@ -106,8 +106,8 @@ extension IndicatorRegistry {
         for g in uisGrades {
             let next: Set<GradeLevel> = g.next.map { [$0] } ?? (g == .p6 ? [.j1] : [.s1, .v1])
             let nextText = next.map(\.name).sorted().joined(separator: "或")
-            /// `next` by `GradeLevel.position`: a lookup per pupil instead of hashing the grade's name.
-            let nextMask = GradeLevel.allCases.map { next.contains($0) }
+            /// `next` as a list: one or two comparisons of cases per pupil instead of hashing the grade's name.
+            let nextList = Array(next)
             let base = "上一学年初（上年9月1日）在读\(g.name)的学生数"
             let records = "按上年9月1日的学校计入；当年9月1日的年级取自该生当日的在读学籍（本区任一学校）"
             /// Each student in grade g on 9月1日 of Y−1 with their grade on 9月1日 of Y (nil: not enrolled).
@@ -124,7 +124,7 @@ extension IndicatorRegistry {
                 id: "uis.promotion.\(g.key)", nameZH: "\(g.name)升级率（UIS）", nameEN: "Promotion rate, grade \(g.key)", category: "流动",
                 numerator: "其中当年9月1日在读\(nextText)的人数", denominator: base, reference: .flow, records: records,
                 factor: .percent, precision: 2)) { ctx, year, t in
-                cohort(ctx, year, t) { $0.map { nextMask[$0.position] } ?? false }
+                cohort(ctx, year, t) { $0.map { nextList.contains($0) } ?? false }
             })
             list.append(.additive(IndicatorDefinition(
                 id: "uis.repetition.\(g.key)", nameZH: "\(g.name)留级率（UIS）", nameEN: "Repetition rate, grade \(g.key)", category: "流动",
@@ -138,7 +138,7 @@ extension IndicatorRegistry {
                 numerator: "其中当年9月1日既不在\(nextText)也不在\(g.name)的人数（辍学、休学、转出本区、死亡及毕业后未在本区升学）",
                 denominator: base, reference: .flow, records: records + "；UIS 定义的剩余项，含转出本区，故高于年辍学率",
                 factor: .percent, precision: 2)) { ctx, year, t in
-                cohort(ctx, year, t) { grade in grade.map { $0 != g && !nextMask[$0.position] } ?? true }
+                cohort(ctx, year, t) { grade in grade.map { $0 != g && !nextList.contains($0) } ?? true }
             })
         }
 
