@@ -98,7 +98,7 @@ public struct IndicatorEngine: Sendable {
         // so they are computed in parallel; each result lands in its own slot, and the output
         // is assembled in year and registry order, so it does not depend on the scheduling.
         let allYears = Array((years.lowerBound - 1)...years.upperBound)
-        let slots = YearResults(count: allYears.count)
+        let slots = ParallelSlots<[String: (num: [Double], den: [Double]?, value: [Double?])]>(count: allYears.count)
         let order = needed
         DispatchQueue.concurrentPerform(iterations: allYears.count) { k in
             var results: [String: (num: [Double], den: [Double]?, value: [Double?])] = [:]
@@ -107,8 +107,11 @@ public struct IndicatorEngine: Sendable {
             }
             slots.set(k, results)
         }
+        // At most one value per year, indicator and unit: reserved once (a million values at
+        // city scale; grown by doubling they were copied and their pages cleared again and again).
+        values.reserveCapacity(years.count * selected.count * map.units.count)
         for (k, year) in allYears.enumerated() {
-            let results = slots.get(k)
+            let results = slots.get(k) ?? [:]
             previous[year] = results.mapValues(\.value)
             guard years.contains(year) else { continue }
             for indicator in selected {
@@ -162,7 +165,7 @@ public struct IndicatorEngine: Sendable {
         let f = context.facts
         switch ref.kind {
         case .student:
-            guard let i = context.studentIndex[StudentID(ref.id)] else { return "学生#\(ref.id)" }
+            guard let i = context.studentPositions[ref.id] else { return "学生#\(ref.id)" }
             let s = f.students[i]
             return "学生#\(ref.id) \(s.gender.rawValue) 出生\(s.birthDate)"
         case .schoolClass:
@@ -216,7 +219,7 @@ public struct IndicatorEngine: Sendable {
             var out = [Double?](repeating: nil, count: map.units.count)
             var counts = [Double](repeating: 0, count: map.units.count)
             for u in map.units.indices where map.units[u].kind != .school {
-                let members = map.schoolUnit.indices.filter { map.ofSchool[$0].contains(Int32(u)) && den[map.schoolUnit[$0]] > 0 }
+                let members = map.schoolsOfUnit[u].filter { den[map.schoolUnit[$0]] > 0 }
                 counts[u] = Double(members.count)
                 let n = members.map { den[map.schoolUnit[$0]] }
                 let x = members.map { src.num[map.schoolUnit[$0]] / den[map.schoolUnit[$0]] }
@@ -273,17 +276,4 @@ public struct IndicatorEngine: Sendable {
         var seen = Set<RecordRef>()
         return refs.filter { seen.insert($0).inserted }.sorted()
     }
-}
-
-/// One slot per year for the results computed in parallel. The lock makes the writes from the
-/// worker threads visible to the thread that reads them after `concurrentPerform` returns.
-private final class YearResults: @unchecked Sendable {
-    typealias Results = [String: (num: [Double], den: [Double]?, value: [Double?])]
-    private var slots: [Results]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = [Results](repeating: [:], count: count) }
-
-    func set(_ k: Int, _ r: Results) { lock.lock(); slots[k] = r; lock.unlock() }
-    func get(_ k: Int) -> Results { lock.lock(); defer { lock.unlock() }; return slots[k] }
 }

@@ -16,12 +16,15 @@ extension IndicatorRegistry {
                 records: "按辍学时就读的学校计入；同一学生一年内多次辍学只计一次；学年内已返校的不计；转学、休学不算辍学",
                 factor: .percent, precision: 2, levels: flowLevels,
                 standard: "控辍保学要求：小学0.6%以下、初中1.8%以下（以地方标准为准）")) { ctx, year, t in
-                for i in ctx.stock(year - 1) where ctx.enrolments[Int(i)].grade.stage == stage {
-                    t.den(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                let rows = ctx.stockRows(year - 1)
+                for r in 0..<rows.count where rows.grade[r].stage == stage {
+                    t.den(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
                 var counted = Set<Int32>()
-                for (i, e) in ctx.enrolments.enumerated()
-                where e.exit == .droppedOut && e.grade.stage == stage && ctx.endsIn(e, schoolYear: year - 1) {
+                // The periods that ended in a dropout during the year, in enrolment order.
+                for k in ctx.droppedOut(inSchoolYear: year - 1) where ctx.enrolmentGrade[Int(k)].stage == stage {
+                    let i = Int(k)
+                    let e = ctx.enrolments[i]
                     let s = ctx.enrolmentStudent[i]
                     guard s >= 0, !ctx.reenrolled(after: e, student: Int(s), before: year), counted.insert(s).inserted else { continue }
                     t.num(school: Int(ctx.enrolmentSchool[i]), RecordRef(.student, e.studentID.rawValue))
@@ -36,10 +39,9 @@ extension IndicatorRegistry {
         for f in finals {
             /// Graduations from the last grade during school year Y−1.
             @Sendable func graduations(_ ctx: Context, _ year: Int) -> [(enrolment: Int, student: Int)] {
-                ctx.enrolments.indices.compactMap { i in
-                    let e = ctx.enrolments[i]
-                    guard e.exit == .graduated, e.grade == f.last, ctx.endsIn(e, schoolYear: year - 1),
-                          ctx.enrolmentStudent[i] >= 0 else { return nil }
+                ctx.graduated(inSchoolYear: year - 1).compactMap { k in
+                    let i = Int(k)
+                    guard ctx.enrolmentGrade[i] == f.last, ctx.enrolmentStudent[i] >= 0 else { return nil }
                     return (i, Int(ctx.enrolmentStudent[i]))
                 }
             }
@@ -49,8 +51,9 @@ extension IndicatorRegistry {
                 denominator: "上一学年初（上年9月1日）\(f.last.name)在校生数", reference: .flow,
                 records: "按毕业学校计入；学年中转入并毕业的学生计入分子，学年中转出的不计入分子", factor: .percent, precision: 2,
                 levels: flowLevels)) { ctx, year, t in
-                for i in ctx.stock(year - 1) where ctx.enrolments[Int(i)].grade == f.last {
-                    t.den(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                let rows = ctx.stockRows(year - 1)
+                for r in 0..<rows.count where rows.grade[r] == f.last {
+                    t.den(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
                 for g in graduations(ctx, year) {
                     t.num(school: Int(ctx.enrolmentSchool[g.enrolment]), RecordRef(.student, ctx.enrolments[g.enrolment].studentID.rawValue))
@@ -67,7 +70,7 @@ extension IndicatorRegistry {
                     let school = Int(ctx.enrolmentSchool[g.enrolment])
                     let ref = RecordRef(.student, ctx.enrolments[g.enrolment].studentID.rawValue)
                     t.den(school: school, ref)
-                    if let next = ctx.enrolment(student: g.student, on: year), f.next.contains(next.grade) { t.num(school: school, ref) }
+                    if let next = ctx.grade(student: g.student, on: year), f.next.contains(next) { t.num(school: school, ref) }
                 }
             })
         }
@@ -81,18 +84,20 @@ extension IndicatorRegistry {
             records: "按七年级时的学校计入；中途转入的学生不进入本队列；留级仍在八年级的学生不计入分子；"
                 + "五年数据可追踪的最早队列为第一年的七年级，故前两年无值",
             factor: .percent, precision: 2, levels: flowLevels, standard: "国家要求初中三年巩固率达到95%以上")) { ctx, year, t in
-            for i in ctx.stock(year - 2) where ctx.enrolments[Int(i)].grade == .j1 {
-                let s = Int(ctx.enrolmentStudent[Int(i)])
-                let school = Int(ctx.enrolmentSchool[Int(i)])
-                let now = ctx.enrolment(student: s, on: year)
+            let rows = ctx.stockRows(year - 2)
+            for r in 0..<rows.count where rows.grade[r] == .j1 {
+                let i = rows.enrolment[r]
+                let s = Int(rows.student[r])
+                let school = Int(rows.school[r])
+                let now = ctx.grade(student: s, on: year)
                 if now == nil {
                     // Moved away or died: not a failure of retention, so out of the cohort.
-                    let left = ctx.periods[s].map { ctx.enrolments[Int($0)] }
+                    let left = ctx.periods(s).map { ctx.enrolments[Int($0)] }
                         .last { $0.from < SchoolYear(year).referenceDate }
                     if let exit = left?.exit, exit == .transferredOut || exit == .deceased { continue }
                 }
                 t.den(school: school, ctx.ref(student: i))
-                if now?.grade == .j3 { t.num(school: school, ctx.ref(student: i)) }
+                if now == .j3 { t.num(school: school, ctx.ref(student: i)) }
             }
         })
 
@@ -101,22 +106,25 @@ extension IndicatorRegistry {
         for g in uisGrades {
             let next: Set<GradeLevel> = g.next.map { [$0] } ?? (g == .p6 ? [.j1] : [.s1, .v1])
             let nextText = next.map(\.name).sorted().joined(separator: "或")
+            /// `next` as a list: one or two comparisons of cases per pupil instead of hashing the grade's name.
+            let nextList = Array(next)
             let base = "上一学年初（上年9月1日）在读\(g.name)的学生数"
             let records = "按上年9月1日的学校计入；当年9月1日的年级取自该生当日的在读学籍（本区任一学校）"
             /// Each student in grade g on 9月1日 of Y−1 with their grade on 9月1日 of Y (nil: not enrolled).
             @Sendable func cohort(_ ctx: Context, _ year: Int, _ t: Tally, counts: (GradeLevel?) -> Bool) {
-                for i in ctx.stock(year - 1) where ctx.enrolments[Int(i)].grade == g {
-                    let school = Int(ctx.enrolmentSchool[Int(i)])
-                    let ref = ctx.ref(student: i)
-                    t.den(school: school, ref)
-                    if counts(ctx.enrolment(student: Int(ctx.enrolmentStudent[Int(i)]), on: year)?.grade) { t.num(school: school, ref) }
+                let rows = ctx.stockRows(year - 1)
+                for r in 0..<rows.count where rows.grade[r] == g {
+                    let school = Int(rows.school[r])
+                    let i = rows.enrolment[r]
+                    t.den(school: school, ctx.ref(student: i))
+                    if counts(ctx.grade(student: Int(rows.student[r]), on: year)) { t.num(school: school, ctx.ref(student: i)) }
                 }
             }
             list.append(.additive(IndicatorDefinition(
                 id: "uis.promotion.\(g.key)", nameZH: "\(g.name)升级率（UIS）", nameEN: "Promotion rate, grade \(g.key)", category: "流动",
                 numerator: "其中当年9月1日在读\(nextText)的人数", denominator: base, reference: .flow, records: records,
                 factor: .percent, precision: 2)) { ctx, year, t in
-                cohort(ctx, year, t) { $0.map { next.contains($0) } ?? false }
+                cohort(ctx, year, t) { $0.map { nextList.contains($0) } ?? false }
             })
             list.append(.additive(IndicatorDefinition(
                 id: "uis.repetition.\(g.key)", nameZH: "\(g.name)留级率（UIS）", nameEN: "Repetition rate, grade \(g.key)", category: "流动",
@@ -130,7 +138,7 @@ extension IndicatorRegistry {
                 numerator: "其中当年9月1日既不在\(nextText)也不在\(g.name)的人数（辍学、休学、转出本区、死亡及毕业后未在本区升学）",
                 denominator: base, reference: .flow, records: records + "；UIS 定义的剩余项，含转出本区，故高于年辍学率",
                 factor: .percent, precision: 2)) { ctx, year, t in
-                cohort(ctx, year, t) { grade in grade.map { $0 != g && !next.contains($0) } ?? true }
+                cohort(ctx, year, t) { grade in grade.map { $0 != g && !nextList.contains($0) } ?? true }
             })
         }
 

@@ -10,7 +10,8 @@ extension IndicatorRegistry {
             id: "students.total", nameZH: "在校生数（全部学段）", nameEN: "Enrolment, all levels", category: "规模",
             numerator: "9月1日在校学生人数", denominator: nil, reference: .stock, records: stockRecords,
             factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-            for i in ctx.stock(year) { t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i)) }
+            let rows = ctx.stockRows(year)
+            for r in 0..<rows.count { t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r])) }
         })
 
         for stage in Stage.allCases {
@@ -18,8 +19,9 @@ extension IndicatorRegistry {
                 id: "students.\(stage.key)", nameZH: "\(stage.rawValue)在校生数", nameEN: "Enrolment, \(stage.english)",
                 category: "规模", numerator: "9月1日在读年级属于\(stage.rawValue)学段的学生人数", denominator: nil,
                 reference: .stock, records: stockRecords, factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-                for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade.stage == stage {
-                    t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                let rows = ctx.stockRows(year)
+                for r in 0..<rows.count where rows.grade[r].stage == stage {
+                    t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
             })
             list.append(.additive(IndicatorDefinition(
@@ -27,8 +29,9 @@ extension IndicatorRegistry {
                 nameEN: "Female enrolment, \(stage.english)", category: "规模",
                 numerator: "9月1日\(stage.rawValue)在校生中性别为女的人数", denominator: nil, reference: .stock,
                 records: stockRecords, factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-                for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade.stage == stage && ctx.student(ofEnrolment: i).gender == .female {
-                    t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                let rows = ctx.stockRows(year)
+                for r in 0..<rows.count where rows.grade[r].stage == stage && rows.traits[r].contains(.female) {
+                    t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
             })
         }
@@ -38,8 +41,9 @@ extension IndicatorRegistry {
                 id: "students.grade.\(grade.key)", nameZH: "\(grade.name)在校生数", nameEN: "Enrolment, grade \(grade.key)",
                 category: "规模", numerator: "9月1日在读\(grade.name)的学生人数", denominator: nil, reference: .stock,
                 records: stockRecords, factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-                for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade == grade {
-                    t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                let rows = ctx.stockRows(year)
+                for r in 0..<rows.count where rows.grade[r] == grade {
+                    t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
             })
         }
@@ -48,8 +52,9 @@ extension IndicatorRegistry {
             id: "students.left_behind", nameZH: "义务教育留守儿童数", nameEN: "Left-behind children in compulsory education",
             category: "规模", numerator: "9月1日小学、初中在校生中标记为留守儿童的人数", denominator: nil, reference: .stock,
             records: stockRecords + "；以学籍中的“留守儿童”标记为准", factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-            for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade.stage.isCompulsory && ctx.student(ofEnrolment: i).flags.leftBehind {
-                t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+            let rows = ctx.stockRows(year)
+            for r in 0..<rows.count where rows.grade[r].stage.isCompulsory && rows.traits[r].contains(.leftBehind) {
+                t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
             }
         })
         list.append(.additive(IndicatorDefinition(
@@ -57,16 +62,18 @@ extension IndicatorRegistry {
             nameEN: "Migrant workers' children in compulsory education", category: "规模",
             numerator: "9月1日小学、初中在校生中标记为进城务工人员随迁子女的人数", denominator: nil, reference: .stock,
             records: stockRecords + "；以学籍中的“随迁子女”标记为准", factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-            for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade.stage.isCompulsory && ctx.student(ofEnrolment: i).flags.migrantWorkerChild {
-                t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+            let rows = ctx.stockRows(year)
+            for r in 0..<rows.count where rows.grade[r].stage.isCompulsory && rows.traits[r].contains(.migrantWorkerChild) {
+                t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
             }
         })
         list.append(.additive(IndicatorDefinition(
             id: "students.disabled", nameZH: "义务教育在校残疾学生数", nameEN: "Pupils with disabilities in compulsory education",
             category: "规模", numerator: "9月1日小学、初中在校生中登记有残疾类别的人数（含特殊教育学校和随班就读）",
             denominator: nil, reference: .stock, records: stockRecords, factor: .count, precision: 0, unitLabel: "人")) { ctx, year, t in
-            for i in ctx.stock(year) where ctx.enrolments[Int(i)].grade.stage.isCompulsory && ctx.student(ofEnrolment: i).flags.disability != nil {
-                t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+            let rows = ctx.stockRows(year)
+            for r in 0..<rows.count where rows.grade[r].stage.isCompulsory && rows.traits[r].contains(.disabled) {
+                t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
             }
         })
         return list
@@ -83,16 +90,20 @@ extension IndicatorRegistry {
             ("senior", "普通高中", "general upper secondary", [.senior], "普通高中标准班额50人"),
         ]
         for set in sets {
+            /// The set's stages by `Stage.position` (a lookup per class instead of a hash).
+            let stageMask = Stage.allCases.map { set.stages.contains($0) }
             /// The set's classes on 9月1日 with their sizes (from the context's per-year table).
             @Sendable func sizes(_ ctx: Context, _ year: Int) -> [(ref: RecordRef, school: Int, size: Int)] {
-                ctx.classSizes(year).filter { set.stages.contains($0.stage) }
+                let wanted = stageMask
+                return ctx.classSizes(year).filter { wanted[$0.stage.position] }
                     .map { (RecordRef(.schoolClass, $0.id.rawValue), $0.school, $0.size) }
             }
             /// The pupils of each class, only for a drill-down of the average class size.
             @Sendable func pupils(_ ctx: Context, _ year: Int) -> [(school: Int, ref: RecordRef)] {
-                ctx.stock(year).compactMap { i in
+                let wanted = stageMask
+                return ctx.stock(year).compactMap { i in
                     let e = ctx.enrolments[Int(i)]
-                    guard set.stages.contains(e.grade.stage), e.classID != nil else { return nil }
+                    guard wanted[e.grade.stage.position], e.classID != nil else { return nil }
                     return (Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
                 }
             }

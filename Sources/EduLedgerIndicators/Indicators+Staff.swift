@@ -27,9 +27,12 @@ extension IndicatorRegistry {
                 numerator: "9月1日\(scope)在校生数", denominator: "9月1日\(scope)在职专任教师数", reference: .stock,
                 records: teacherRecords + "；九年一贯制、完全中学的教师不分学段，只计入全部学校的生师比",
                 factor: .ratioToOne, precision: 1, standard: set.standard)) { ctx, year, t in
-                func inScope(_ s: Int) -> Bool { set.types.map { $0.contains(ctx.schools[s].type) } ?? true }
-                for i in ctx.stock(year) where inScope(Int(ctx.enrolmentSchool[Int(i)])) {
-                    t.num(school: Int(ctx.enrolmentSchool[Int(i)]), ctx.ref(student: i))
+                // Whether each school is in scope, decided once per school rather than per pupil.
+                let scoped = ctx.schools.map { school in set.types.map { $0.contains(school.type) } ?? true }
+                func inScope(_ s: Int) -> Bool { scoped[s] }
+                let rows = ctx.stockRows(year)
+                for r in 0..<rows.count where inScope(Int(rows.school[r])) {
+                    t.num(school: Int(rows.school[r]), ctx.ref(student: rows.enrolment[r]))
                 }
                 for (m, s) in ctx.staff(on: year) where m.post == .fullTimeTeacher && inScope(s) {
                     t.den(school: s, RecordRef(.staff, m.id.rawValue))

@@ -1,4 +1,5 @@
 import EduLedgerCore
+import Foundation
 
 /// Parsers for the indicator snapshot's two big tables, working on the bytes the database hands
 /// over. Why: building a `String` per date and per enumeration value, then parsing it again, cost
@@ -42,6 +43,47 @@ enum FactBytes {
             i += 1
         }
         return v
+    }
+
+    /// A JSON array of strings as the storage writes it (`["语文","数学"]`): read in place when
+    /// no string holds an escape, else by `JSONDecoder` (the same strings either way); `nil`
+    /// for anything that is not such an array.
+    static func stringList(_ f: Field) -> [String]? {
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        var i = 0
+        func skipSpace() { while i < f.count && isSpace(f[i]) { i += 1 } }
+        func decoded() -> [String]? { try? JSONDecoder().decode([String].self, from: Data(f)) }
+        skipSpace()
+        guard i < f.count, f[i] == UInt8(ascii: "[") else { return decoded() }
+        i += 1
+        var out: [String] = []
+        skipSpace()
+        if i < f.count && f[i] == UInt8(ascii: "]") {
+            i += 1
+            skipSpace()
+            return i == f.count ? out : decoded()
+        }
+        while true {
+            skipSpace()
+            guard i < f.count, f[i] == UInt8(ascii: "\"") else { return decoded() }
+            i += 1
+            let start = i
+            while i < f.count && f[i] != UInt8(ascii: "\"") {
+                // An escape or a control character: leave it to the full decoder.
+                if f[i] == UInt8(ascii: "\\") || f[i] < 0x20 { return decoded() }
+                i += 1
+            }
+            guard i < f.count else { return decoded() }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: f[start..<i]), as: UTF8.self))
+            i += 1
+            skipSpace()
+            guard i < f.count else { return decoded() }
+            if f[i] == UInt8(ascii: ",") { i += 1; continue }
+            guard f[i] == UInt8(ascii: "]") else { return decoded() }
+            i += 1
+            skipSpace()
+            return i == f.count ? out : decoded()
+        }
     }
 
     /// A stored 0/1 flag (SQLite integer or PostgreSQL boolean as text `t`/`f`).
