@@ -92,6 +92,9 @@ public struct SchoolYear: Hashable, Comparable, Sendable, Codable, CustomStringC
     public var next: SchoolYear { SchoolYear(startYear + 1) }
     public var previous: SchoolYear { SchoolYear(startYear - 1) }
     public func contains(_ date: CivilDate) -> Bool { firstDay <= date && date <= lastDay }
+    /// The day the year's rosters and class sizes are read on: today while the year runs, otherwise
+    /// its first day (9月1日) — so a past or coming year's class shows who it had or will have.
+    public func rosterDay(today: CivilDate) -> CivilDate { contains(today) ? today : firstDay }
 
     /// 2025—2026学年
     public var name: String { "\(startYear)—\(startYear + 1)学年" }

@@ -96,11 +96,13 @@ struct CasesController {
         let pageNumber = request.queryInt("page", default: 1, range: 1...100_000)
         let soon = (try? deps.cases.engine.calendar.date(CaseEngine.dueSoonWorkingDays, workingDaysAfter: deps.today))
             ?? deps.today.adding(days: 5)
+        var query = CaseQuery(kinds: kind.map { [$0] }, visibility: v, openOnly: openOnly, dueBy: dueOnly ? soon : nil, search: search,
+                              offset: (pageNumber - 1) * Self.pageSize, limit: Self.pageSize)
         if let format = request.query("format") {
             // Every case the filtered queue lists (all pages), as the queue shows them.
-            let all = try await deps.cases.cases(CaseQuery(
-                kinds: kind.map { [$0] }, visibility: v, openOnly: openOnly, dueBy: dueOnly ? soon : nil, search: search,
-                offset: 0, limit: 100_000))
+            query.offset = 0
+            query.limit = 100_000
+            let all = try await deps.cases.cases(query)
             let lines = try await rows(all.items).map { r in
                 [r.number, r.kind, r.title, r.state, r.section, r.school, r.received, r.due, r.status]
             }
@@ -108,9 +110,7 @@ struct CasesController {
                                               header: ["编号", "类别", "标题", "状态", "承办股室", "学校", "登记日期", "期限", "期限状态"],
                                               rows: lines, columnWidths: [14, 12, 36, 14, 14, 24, 12, 12, 12])
         }
-        let result = try await deps.cases.cases(CaseQuery(
-            kinds: kind.map { [$0] }, visibility: v, openOnly: openOnly, dueBy: dueOnly ? soon : nil, search: search,
-            offset: (pageNumber - 1) * Self.pageSize, limit: Self.pageSize))
+        let result = try await deps.cases.cases(query)
         let openable = CaseAccess.openableKinds(role: user.account.role, scope: user.account.scope)
         let page = ListPage(
             rows: try await rows(result.items),

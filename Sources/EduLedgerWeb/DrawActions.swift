@@ -30,7 +30,7 @@ struct DrawActions: Sendable {
     }
 
     /// The day the registry is read on for a draw's school year.
-    func day(in year: SchoolYear) -> CivilDate { year.contains(deps.today) ? deps.today : year.firstDay }
+    func day(in year: SchoolYear) -> CivilDate { year.rosterDay(today: deps.today) }
 
     static func columns(of draw: ClassDraw) -> DrawColumns {
         (try? JSONDecoder().decode(DrawColumns.self, from: Data(draw.columnsJSON.utf8)))

@@ -49,9 +49,8 @@ struct DropoutController {
         "疑似\(c.suspected)、确认\(c.confirmed)、劝返\(c.returned)、迁出\(c.moved)、免修缓学\(c.exempt)、仍未返校\(c.stillOut)、家访\(c.visits)次"
     }
 
-    func listPage(_ user: CurrentUser, message: String? = nil, error: String? = nil) async throws -> ListPage {
-        let schools = try await deps.registry.schools(SchoolFilter())
-        let names = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) })
+    /// The ledger's rows as the page lists them, newest first, within the user's schools.
+    func ledgerRows(_ user: CurrentUser, names: [SchoolID: String]) async throws -> (rows: [CaseRow], cases: [DropoutCase]) {
         let (cases, visits) = try await deps.registry.dropoutLedger(schoolIDs: user.readable)
         var visitCount: [Int64: Int] = [:]
         for v in visits { visitCount[v.caseID, default: 0] += 1 }
@@ -63,6 +62,17 @@ struct DropoutController {
                                 status: c.status.rawValue, people: "包村干部 \(c.villageCadre)；班主任 \(c.classTeacher)",
                                 visits: visitCount[c.id] ?? 0, outcome: c.outcome.map { "\($0.rawValue)（\(c.outcomeOn?.description ?? "")）" } ?? "—"))
         }
+        return (rows, cases)
+    }
+
+    func schoolNames() async throws -> (schools: [School], names: [SchoolID: String]) {
+        let schools = try await deps.registry.schools(SchoolFilter())
+        return (schools, Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) }))
+    }
+
+    func listPage(_ user: CurrentUser, message: String? = nil, error: String? = nil) async throws -> ListPage {
+        let (schools, names) = try await schoolNames()
+        let (rows, cases) = try await ledgerRows(user, names: names)
         let reports = try await deps.registry.dropoutReports(schoolIDs: user.readable).map { r in
             ReportRow(kind: r.kind.rawValue, period: r.period, school: r.schoolID.flatMap { names[$0] } ?? "全区", counts: Self.countsText(r.counts),
                       notes: r.notes, submitted: "\(r.submittedBy) \(r.submittedAt.prefix(16))")
@@ -105,8 +115,9 @@ struct DropoutController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.require(.viewStudents)
         if let format = request.query("format") {
+            try TableDownload.check(format)
             // The ledger as shown (the user's schools), for the monthly report mailed upward.
-            let rows = try await listPage(user).cases.map { c in
+            let rows = try await ledgerRows(user, names: try await schoolNames().names).rows.map { c in
                 [String(c.id), c.student, c.school, c.grade, c.absentSince, c.status, c.people, String(c.visits), c.outcome]
             }
             return try TableDownload.response(format: format, fileTitle: "控辍保学台账\(deps.today.description)", sheet: "控辍保学台账",

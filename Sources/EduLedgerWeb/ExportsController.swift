@@ -7,6 +7,11 @@ import Hummingbird
 /// A written file sent as a download with its Chinese name (RFC 6266 `filename*`, with an
 /// ASCII fallback for old clients).
 enum FileDownload {
+    /// A fresh temporary file for a download being written (removed once sent).
+    static func scratch(_ ext: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("eduledger-export-\(Tokens.random().prefix(16)).\(ext)")
+    }
+
     static func contentType(_ fileName: String) -> String {
         fileName.lowercased().hasSuffix(".csv") ? "text/csv; charset=utf-8"
             : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,10 +48,6 @@ struct ExportsController {
 
     static func format(_ request: Request) -> String { request.query("format") == "csv" ? "csv" : "xlsx" }
 
-    func scratch(_ ext: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eduledger-export-\(Tokens.random().prefix(16)).\(ext)")
-    }
-
     /// The `school` filter of a list, refused (404) outside the user's schools, as the list does.
     static func schoolFilter(_ request: Request, user: CurrentUser) throws -> Set<SchoolID>? {
         let param = request.query("school")
@@ -67,11 +68,11 @@ struct ExportsController {
             guard let raw = Int64(classParam), let c = try await deps.registry.schoolClass(id: ClassID(raw)),
                   AccessPolicy.contains(user.readable, c.schoolID),
                   let school = try await deps.registry.school(id: c.schoolID) else { throw AppError.notFound }
-            query = StudentQuery(date: c.schoolYear.contains(deps.today) ? deps.today : c.schoolYear.firstDay,
+            query = StudentQuery(date: c.schoolYear.rosterDay(today: deps.today),
                                  schoolIDs: [c.schoolID], classID: c.id)
             fileName = "\(school.name)\(c.name)学生名单（\(c.schoolYear.name)）"
         }
-        let url = scratch(ext)
+        let url = FileDownload.scratch(ext)
         try await RegistryExport.students(from: deps.registry, query: query, to: url)
         return try FileDownload.response(url, fileName: "\(fileName).\(ext)", removeAfter: true)
     }
@@ -82,7 +83,7 @@ struct ExportsController {
         let query = StaffQuery(date: deps.today, schoolIDs: try Self.schoolFilter(request, user: user),
                                post: request.query("post").flatMap(StaffPost.init(rawValue:)),
                                search: request.query("q").map { String($0.prefix(40)) })
-        let url = scratch(ext)
+        let url = FileDownload.scratch(ext)
         try await RegistryExport.staff(from: deps.registry, query: query, to: url)
         return try FileDownload.response(url, fileName: "教职工名单\(deps.today.description).\(ext)", removeAfter: true)
     }
@@ -94,7 +95,7 @@ struct ExportsController {
                                   zoneID: request.query("zone").flatMap(Int64.init).map(SchoolZoneID.init),
                                   type: request.query("type").flatMap(SchoolType.init(rawValue:)),
                                   openOn: request.query("closed") == "1" ? nil : deps.today, onlyIDs: user.readable)
-        let url = scratch(ext)
+        let url = FileDownload.scratch(ext)
         try await RegistryExport.schools(from: deps.registry, filter: filter, to: url)
         return try FileDownload.response(url, fileName: "学校名单.\(ext)", removeAfter: true)
     }
@@ -104,14 +105,14 @@ struct ExportsController {
         let ext = Self.format(request)
         let entity = request.query("entity").flatMap { e in AuditController.entities.contains { $0.0 == e } ? e : nil }
         let actor = request.query("actor").map { String($0.prefix(64)) }
-        let url = scratch(ext)
+        let url = FileDownload.scratch(ext)
         try await RegistryExport.audit(from: deps.registry, entity: entity, actor: actor, to: url)
         return try FileDownload.response(url, fileName: "审计日志.\(ext)", removeAfter: true)
     }
 
     @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.exportStatistics)
-        let url = scratch("xlsx")
+        let url = FileDownload.scratch("xlsx")
         try await StatisticsWorkbook.write(from: deps.registry, on: deps.today, to: url)
         return try FileDownload.response(url, fileName: "教育统计表\(deps.today.description).xlsx", removeAfter: true)
     }

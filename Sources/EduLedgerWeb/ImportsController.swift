@@ -392,7 +392,7 @@ struct ImportsController {
         if raw.hasSuffix(".xlsx") { raw = String(raw.dropLast(5)) }
         guard let kind = ImportKind(rawValue: raw) else { throw AppError.notFound }
         guard user.may(Self.permission(kind)) else { throw AppError.forbidden }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("eduledger-template-\(Tokens.random().prefix(16)).xlsx")
+        let url = FileDownload.scratch("xlsx")
         try ImportTemplate.write(kind, to: url)
         return try FileDownload.response(url, fileName: "\(kind.chineseName)导入模板.xlsx", removeAfter: true)
     }

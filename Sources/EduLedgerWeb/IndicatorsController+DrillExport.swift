@@ -19,6 +19,7 @@ extension IndicatorsController {
     }
 
     func drillExport(format: String, refs: [RecordRef], user: CurrentUser, engine: IndicatorEngine, title: String) async throws -> Response {
+        try TableDownload.check(format)
         let (records, _) = try await recordViews(refs, user: user, engine: engine)
         return try TableDownload.response(format: format, fileTitle: title, sheet: "记录", header: ["类别", "编号", "名称或说明"],
                                           rows: Self.drillRows(records), columnWidths: [10, 24, 40])

@@ -203,11 +203,14 @@ struct IndicatorsController {
         let descending = request.query("dir") != "asc"
         let data = tableData(snapshot, scope: scope, level: level, category: category, year: year, sort: sort, descending: descending)
         let title = "各\(level.chinese)\(category)指标（\(year)年）"
-        switch request.query("format") {
-        case "csv"?: return try Self.csv(data, title: title)
-        case "xlsx"?: return try Self.xlsx(data, title: title)
-        case nil: break
-        default: throw AppError.badRequest(code: "request.invalid_query", message: "导出格式只能是 csv 或 xlsx", fields: [FieldError(field: "format", message: "应为 csv 或 xlsx")])
+        if let format = request.query("format") {
+            let rows = Self.exportRows(data)
+            // In the workbook the figures are numbers, so Excel can sum and chart them.
+            let cells = zip(data.units, data.values).map { unit, values in
+                [XLSXCell.text(unit.name)] + values.map { v in v?.value.map { XLSXCell.number($0) } ?? .empty }
+            }
+            return try TableDownload.response(format: format, fileTitle: title, sheet: "指标", header: rows[0], rows: Array(rows.dropFirst()),
+                                              cells: cells, columnWidths: [24] + data.definitions.map { _ in 16 })
         }
         func link(_ items: [(String, String?)]) -> String {
             var base: [(String, String?)] = [("level", level.rawValue), ("category", category), ("year", String(year))]
@@ -267,42 +270,6 @@ struct IndicatorsController {
             })
         }
         return rows
-    }
-
-    static func attachment(_ bytes: [UInt8], type: String, name: String) -> Response {
-        let ascii = "indicators" + String(name.drop { $0 != "." })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store",
-                                               .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func temporaryFile(_ ext: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eduledger-export-\(Tokens.random().prefix(16)).\(ext)")
-    }
-
-    static func csv(_ data: TableData, title: String) throws -> Response {
-        let url = temporaryFile("csv")
-        defer { try? FileManager.default.removeItem(at: url) }
-        var writer = try CSVWriter(url: url)
-        for row in exportRows(data) { try writer.writeRow(row) }
-        try writer.finish()
-        return attachment(Array(try Data(contentsOf: url)), type: "text/csv; charset=utf-8", name: "\(title).csv")
-    }
-
-    static func xlsx(_ data: TableData, title: String) throws -> Response {
-        let url = temporaryFile("xlsx")
-        defer { try? FileManager.default.removeItem(at: url) }
-        var writer = try XLSXWriter(url: url)
-        try writer.addSheet("指标", options: XLSXSheetOptions(columnWidths: [24] + data.definitions.map { _ in 16 }))
-        let rows = exportRows(data)
-        if let header = rows.first { try writer.writeHeader(header) }
-        for (unit, values) in zip(data.units, data.values) {
-            try writer.writeRow([XLSXCell.text(unit.name)] + values.map { v in v?.value.map { XLSXCell.number($0) } ?? .empty })
-        }
-        try writer.finish()
-        return attachment(Array(try Data(contentsOf: url)), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          name: "\(title).xlsx")
     }
 
     // MARK: Drill-down

@@ -161,7 +161,7 @@ struct RegistryEditController {
     }
 
     func classPage(_ c: SchoolClass, school: School, selected: StaffID?) async throws -> RecordFormPage {
-        let day = c.schoolYear.contains(deps.today) ? deps.today : c.schoolYear.firstDay
+        let day = c.schoolYear.rosterDay(today: deps.today)
         let teachers = try await deps.registry.staff(StaffQuery(date: day, schoolIDs: [school.id], post: .fullTimeTeacher, limit: 500))
         var options = [Option(value: "", label: "（暂不指定）", selected: selected == nil)]
             + teachers.items.map { Option(value: String($0.id.rawValue), label: "\($0.name)（\($0.staffNumber)）", selected: $0.id == selected) }
@@ -194,7 +194,7 @@ struct RegistryEditController {
             form.attach(reader.errors)
             return page("修改班级信息", user, active: "schools", form, status: .unprocessableContent)
         }
-        let day = c.schoolYear.contains(deps.today) ? deps.today : c.schoolYear.firstDay
+        let day = c.schoolYear.rosterDay(today: deps.today)
         do {
             _ = try await deps.service.assignHeadTeacher(classID: c.id, teacher: teacher, on: day, by: user.account.actingUser)
         } catch let error as any UserFacingError {

@@ -188,7 +188,7 @@ struct SchoolsController {
         let limit = 60
         let pageNumber = request.queryInt("page", default: 1, range: 1...10_000)
         let offset = (pageNumber - 1) * limit
-        let date = c.schoolYear.contains(deps.today) ? deps.today : c.schoolYear.firstDay
+        let date = c.schoolYear.rosterDay(today: deps.today)
         let students = try await deps.registry.students(StudentQuery(date: date, classID: c.id, offset: user.may(.viewStudents) ? offset : 0,
                                                                      limit: user.may(.viewStudents) ? limit : 0))
         var head: String?

@@ -44,6 +44,11 @@ struct CivilDateAndYearTests {
         #expect(y.contains(try #require(CivilDate(year: 2026, month: 8, day: 31))))
         #expect(!y.contains(try #require(CivilDate(year: 2026, month: 9, day: 1))))
         #expect(SchoolYear(containing: try #require(CivilDate(year: 2026, month: 9, day: 1))) == y.next)
+        // Rosters: today while the year runs, else its 9月1日 (a past or a coming year).
+        let today = try #require(CivilDate(year: 2026, month: 3, day: 15))
+        #expect(y.rosterDay(today: today) == today)
+        #expect(y.next.rosterDay(today: today) == CivilDate(year: 2026, month: 9, day: 1))
+        #expect(SchoolYear(2023).rosterDay(today: today) == CivilDate(year: 2023, month: 9, day: 1))
     }
 
     @Test("grades know their stage, order and next grade")
