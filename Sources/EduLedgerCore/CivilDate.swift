@@ -95,6 +95,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var description: String {
+        // Written as ten ASCII bytes when the year has four digits (every date a registry holds):
+        // dates are formatted for every row an import writes, and the padded pieces below cost
+        // several allocations each time.
+        if (1000...9999).contains(year), (1...12).contains(month), (1...31).contains(day) {
+            return String(unsafeUninitializedCapacity: 10) { out in
+                let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+                out[0] = zero + UInt8(year / 1000); out[1] = zero + UInt8(year / 100 % 10)
+                out[2] = zero + UInt8(year / 10 % 10); out[3] = zero + UInt8(year % 10); out[4] = dash
+                out[5] = zero + UInt8(month / 10); out[6] = zero + UInt8(month % 10); out[7] = dash
+                out[8] = zero + UInt8(day / 10); out[9] = zero + UInt8(day % 10)
+                return 10
+            }
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -233,7 +233,7 @@ public struct Importer: Sendable {
                     recordRows.removeAll()
                     retracts.removeAll()
                 }
-                if chunk.count >= Self.chunkRows {
+                if chunk.count >= (writer == nil ? Self.firstChunkRows : Self.chunkRows) {
                     if writer == nil { writer = ChunkedWrite<V>(store: store, user: options.user) }
                     try await writer?.send(.chunk(retract: retracts, records: chunk))
                     chunk.removeAll(keepingCapacity: true)
@@ -278,8 +278,11 @@ public struct Importer: Sendable {
         return report
     }
 
-    /// Valid records handed to the writer at a time: one multi-row INSERT per table.
+    /// Valid records handed to the writer at a time.
     static let chunkRows = 2_000
+    /// The first hand-over is smaller, so that the writer (which opens the transaction) starts while
+    /// the rest of the first chunk is still being checked, not a full chunk later.
+    static let firstChunkRows = 200
 }
 
 /// The write side of one import: a task that opens the transaction, takes chunks from a

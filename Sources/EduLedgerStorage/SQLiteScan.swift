@@ -6,8 +6,8 @@ import VaporCSQLite
 /// Why: the indicator snapshot reads every enrolment period and every student of five school
 /// years (≈ 260 000 rows for the demo district). Through the driver each row becomes an array of
 /// tagged values and each value a dynamic-cast decode, which cost several times the query; here a
-/// row costs the step and a few pointer reads. Only `IndicatorFactsLoader` uses it, only on
-/// SQLite files; a WAL-mode reader sees the last committed state and never blocks the writer.
+/// row costs the step and a few pointer reads. `IndicatorFactsLoader` and the importers' key lists
+/// use it, only on SQLite files; a WAL-mode reader sees the last committed state and never blocks the writer.
 struct SQLiteScan {
     let path: String
 

@@ -29,6 +29,24 @@ struct CivilDateAndYearTests {
         #expect(try #require(CivilDate(iso: "2025-09-01")).chinese == "2025年9月1日")
     }
 
+    @Test("ISO text is zero-padded for every day, and parses back to the same date")
+    func isoTextOfEveryDay() throws {
+        func padded(_ v: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(v).count)) + String(v) }
+        // 0800-01-01 … 2199-12-31: years of three digits take the general path, four digits the fast one.
+        let first = try #require(CivilDate(year: 800, month: 1, day: 1)).dayNumber
+        let last = try #require(CivilDate(year: 2199, month: 12, day: 31)).dayNumber
+        var wrong: [String] = []
+        for n in first...last {
+            let date = CivilDate(dayNumber: n)
+            let text = date.description
+            if text != "\(padded(date.year, 4))-\(padded(date.month, 2))-\(padded(date.day, 2))" || CivilDate(iso: text) != date {
+                wrong.append(text)
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(last - first + 1 == 511_340)
+    }
+
     @Test("age on a date counts whole years")
     func ages() throws {
         let birth = try #require(CivilDate(year: 2019, month: 9, day: 1))

@@ -30,10 +30,13 @@ struct SQLiteBulkWriteTests {
     }
 
     /// Students and enrolments with every optional field both set and empty.
-    static func records(_ district: SmallDistrict, after base: RegistryHighestIDs) -> ([Student], [Enrolment]) {
+    /// `count` rows (more than two statements' worth by default, with a shorter last one); `gap` leaves
+    /// one id out, so the ids are not consecutive and the rows must go one by one with their ids.
+    static func records(_ district: SmallDistrict, after base: RegistryHighestIDs, count: Int = 2 * SQLiteBulkInsert.rowsPerStatement + 22,
+                        gap: Bool = false) -> ([Student], [Enrolment]) {
         var students: [Student] = []
         var enrolments: [Enrolment] = []
-        for n in 1...40 {
+        for n in 1...count where !(gap && n == count / 2) {
             let birth = CivilDate(year: 2018, month: 9, day: 1)!.adding(days: n)
             var s = SmallDistrict.student(name: n % 7 == 0 ? "O'Brien·阿依古丽\(n)" : "学生\(n)", birth: birth, sequence: 300 + n)
             s.id = StudentID(base.students + Int64(n))
@@ -61,8 +64,9 @@ struct SQLiteBulkWriteTests {
             .all(decodingColumn: "r", as: String.self)
     }
 
-    @Test("prepared single-row INSERTs store the same values, with the same storage classes, as the SQLKit multi-row INSERTs")
-    func sameRowsAsSQLKit() async throws {
+    @Test("prepared INSERTs store the same values, with the same storage classes, as the SQLKit multi-row INSERTs",
+          arguments: [false, true])
+    func sameRowsAsSQLKit(gap: Bool) async throws {
         var tables: [[String]] = []
         for fast in [true, false] {
             try await TestDatabases.withFreshDatabase(.sqlite) { location in
@@ -71,10 +75,12 @@ struct SQLiteBulkWriteTests {
                     let store = SQLRegistryStore(database: db)
                     let district = try await SmallDistrict.make(in: store)
                     let base = try await store.highestIDs()
-                    let (students, enrolments) = Self.records(district, after: base)
+                    let (students, enrolments) = Self.records(district, after: base, gap: gap)
                     try await db.transaction { sql in
                         if fast {
                             let handle = try #require(SQLiteRawHandle(sql))
+                            // Appended with ids from SQLite when they are consecutive, else one row at a time.
+                            #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle) == !gap)
                             try await SQLiteBulkInsert.insert(students: students, enrolments: enrolments, handle: handle)
                         } else {
                             try await BulkRows.insert(into: sql, Tables.Students.name, Tables.Students.columns, students, BulkRows.student)
@@ -84,7 +90,7 @@ struct SQLiteBulkWriteTests {
                     }
                     let written = try await Self.stored(db, "students", Tables.Students.columns, after: base.students)
                         + Self.stored(db, "enrolments", Tables.Enrolments.columns, after: base.enrolments)
-                    #expect(written.count == 80)
+                    #expect(written.count == 2 * students.count && students.count == (gap ? 149 : 150))
                     tables.append(written)
                     try await db.close()
                 } catch {
@@ -95,6 +101,35 @@ struct SQLiteBulkWriteTests {
         }
         #expect(tables.count == 2 && tables[0] == tables[1])
         #expect(tables.first?.contains { $0.contains("'O''Brien·阿依古丽7'") } == true)
+    }
+
+    @Test("rows are appended with SQLite's ids only when those are the ids the importer chose")
+    func appendOnlyAfterTheHighestID() async throws {
+        try await TestDatabases.withFreshDatabase(.sqlite) { location in
+            let db = try await Database.open(location)
+            do {
+                let store = SQLRegistryStore(database: db)
+                let district = try await SmallDistrict.make(in: store)
+                let base = try await store.highestIDs()
+                let (students, _) = Self.records(district, after: base, count: 10)
+                let later = students.map { s -> Student in
+                    var moved = s
+                    moved.id = StudentID(s.id.rawValue + 1)
+                    return moved
+                }
+                try await db.transaction { sql in
+                    let handle = try #require(SQLiteRawHandle(sql))
+                    #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle))
+                    // The highest id is not the one before the first (rows retracted at the end, say).
+                    #expect(try !SQLiteBulkInsert.appends("students", later, \.id.rawValue, handle))
+                    #expect(try !SQLiteBulkInsert.appends("students", Array(students.reversed()), \.id.rawValue, handle))
+                }
+                try await db.close()
+            } catch {
+                try? await db.close()
+                throw error
+            }
+        }
     }
 
     @Test("a failing row inside the prepared path fails the import and leaves the database as it was")
