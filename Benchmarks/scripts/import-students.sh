@@ -8,9 +8,13 @@
 #   A = `eduledger import students FILE` on a fresh copy of the base database (validation + one
 #       transaction; the copy itself, 0.02 s, is not timed)
 #   B = `sqlite3 .import` of the CSV into an empty plain table
-# and prints the medians of wall and CPU (user + system) seconds, the median of the A/B ratios taken
-# pair by pair (pairing keeps the ratio meaningful when the machine's load drifts), and the peak
-# memory of the import. Last, the checksums of the imported students, enrolments and audit lines
+#   C = SQLite's own floor: the same rows A committed (students and enrolments, taken from A's
+#       result into a staging file first) moved by sqlite3 into a fresh copy of the base database
+#       with one `INSERT … SELECT` per table in one transaction — same schema, indexes and
+#       foreign-key checks, same pragmas as EduLedger's writer, no parsing, no validation, no Swift
+# and prints the medians of wall and CPU (user + system) seconds, the median of the A/B and C/B
+# ratios taken run by run (pairing keeps the ratio meaningful when the machine's load drifts),
+# and the peak memory of the import. Last, the checksums of the imported students, enrolments and audit lines
 # (without their time column): equal checksums from two binaries mean the same committed result.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,34 +42,54 @@ plain() {
   rm -f "$work/plain.sqlite"
   timed "$1" sqlite3 "$work/plain.sqlite" -cmd ".mode csv" ".import '$work/students.csv' students"
 }
+floor() {
+  cp "$work/base.sqlite" "$work/floor.sqlite"
+  rm -f "$work/floor.sqlite-wal" "$work/floor.sqlite-shm"
+  timed "$1" sqlite3 "$work/floor.sqlite" "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON;
+    ATTACH '$work/stage.sqlite' AS s; BEGIN; INSERT INTO students SELECT * FROM s.students;
+    INSERT INTO enrolments SELECT * FROM s.enrolments; COMMIT;"
+}
 run_import() {
   cp "$work/base.sqlite" "$work/run.sqlite"
   rm -f "$work/run.sqlite-wal" "$work/run.sqlite-shm"
   timed "$2" "$bin" import students "$work/students.$1" --database "$work/run.sqlite"
 }
 
+# The staging file of C: the rows one import commits, in the base database's own schema.
+base_students=$(sqlite3 "$work/base.sqlite" "SELECT COALESCE(MAX(id), 0) FROM students")
+base_enrolments=$(sqlite3 "$work/base.sqlite" "SELECT COALESCE(MAX(id), 0) FROM enrolments")
+run_import csv /dev/null
+sqlite3 "$work/stage.sqlite" "ATTACH '$work/run.sqlite' AS r;
+  CREATE TABLE students AS SELECT * FROM r.students WHERE id > $base_students ORDER BY id;
+  CREATE TABLE enrolments AS SELECT * FROM r.enrolments WHERE id > $base_enrolments ORDER BY id;"
+
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for kind in csv xlsx; do
   : >"$work/a.txt"
   : >"$work/b.txt"
+  : >"$work/c.txt"
   run_import "$kind" /dev/null  # warm-up (file cache)
   plain /dev/null
   for _ in $(seq "$runs"); do
     run_import "$kind" "$work/a.txt"
     plain "$work/b.txt"
+    floor "$work/c.txt"
   done
-  python3 - "$kind" "$work/a.txt" "$work/b.txt" <<'EOF'
+  python3 - "$kind" "$work/a.txt" "$work/b.txt" "$work/c.txt" <<'EOF'
 import statistics, sys
-kind, a, b = sys.argv[1], [l.split() for l in open(sys.argv[2])], [l.split() for l in open(sys.argv[3])]
+kind, a, b, c = sys.argv[1], *([l.split() for l in open(f)] for f in sys.argv[2:5])
 med = lambda xs: statistics.median(xs)
 wall = lambda r: float(r[0])
 cpu = lambda r: float(r[1])
-print(f"== .{kind}: {len(a)} pairs, medians (min–max)")
+print(f"== .{kind}: {len(a)} runs of each in turn, medians (min–max)")
 for name, f in (("wall", wall), ("cpu", cpu)):
-    av, bv = [f(r) for r in a], [f(r) for r in b]
+    av, bv, cv = [f(r) for r in a], [f(r) for r in b], [f(r) for r in c]
     ratios = [x / y for x, y in zip(av, bv)]
+    floors = [x / y for x, y in zip(cv, bv)]
     print(f"  {name:4} import {med(av):6.2f} s ({min(av):.2f}–{max(av):.2f})   sqlite3 .import {med(bv):5.2f} s"
           f"   ratio {med(ratios):5.1f}× ({min(ratios):.1f}–{max(ratios):.1f})")
+    print(f"  {name:4}   SQLite alone filling the schema (INSERT … SELECT) {med(cv):5.2f} s"
+          f"   ratio {med(floors):5.1f}× ({min(floors):.1f}–{max(floors):.1f})")
 print(f"  peak memory of the import: {med([int(r[2]) for r in a]) / 1024:.0f} MB")
 EOF
 done

@@ -138,6 +138,16 @@ enum BulkValue {
     static func flag(_ v: Bool) -> BulkValue { .int(v ? 1 : 0) }
 }
 
+/// Takes the bulk values of a row in column order: an array (the SQLKit statements), or a prepared
+/// statement's parameters (`SQLiteBulkInsert`).
+protocol BulkValueSink {
+    mutating func add(_ value: BulkValue)
+}
+
+extension Array: BulkValueSink where Element == BulkValue {
+    mutating func add(_ value: BulkValue) { append(value) }
+}
+
 /// `INSERT INTO t (c1, c2, …) VALUES (?, ?, …), (…)`: every value a bind (placeholders as the
 /// dialect writes them), NULLs as literals. The same values as `Tables.*.values` produce.
 struct BulkRows: SQLExpression {
@@ -187,16 +197,34 @@ struct BulkRows: SQLExpression {
 
     /// `Tables.Students.values`, as bulk values.
     static func student(_ s: Student) -> [BulkValue] {
-        [.id(s.id), .text(s.studentNumber), .text(s.name), .code(s.gender.rawValue), .code(s.birthDate.description),
-         .textOrNull(s.residentID?.value), .text(s.ethnicity), .code(s.hukouType.rawValue), .id(s.hukouTownshipID),
-         .flag(s.flags.leftBehind), .flag(s.flags.migrantWorkerChild), .codeOrNull(s.flags.disability?.rawValue),
-         .flag(s.flags.inclusiveClass), .codeOrNull(s.flags.poverty?.rawValue), .flag(s.flags.boarding)]
+        var row: [BulkValue] = []
+        row.reserveCapacity(Tables.Students.columns.count)
+        student(s, into: &row)
+        return row
+    }
+
+    /// `Tables.Students.values`, one value after the other into `sink` (no array per row).
+    static func student(_ s: Student, into sink: inout some BulkValueSink) {
+        sink.add(.id(s.id)); sink.add(.text(s.studentNumber)); sink.add(.text(s.name)); sink.add(.code(s.gender.rawValue))
+        sink.add(.code(s.birthDate.description)); sink.add(.textOrNull(s.residentID?.value)); sink.add(.text(s.ethnicity))
+        sink.add(.code(s.hukouType.rawValue)); sink.add(.id(s.hukouTownshipID)); sink.add(.flag(s.flags.leftBehind))
+        sink.add(.flag(s.flags.migrantWorkerChild)); sink.add(.codeOrNull(s.flags.disability?.rawValue))
+        sink.add(.flag(s.flags.inclusiveClass)); sink.add(.codeOrNull(s.flags.poverty?.rawValue)); sink.add(.flag(s.flags.boarding))
     }
 
     /// `Tables.Enrolments.values`, as bulk values.
     static func enrolment(_ e: Enrolment) -> [BulkValue] {
-        [.id(e.id), .id(e.studentID), .id(e.schoolID), .code(e.grade.rawValue), .id(e.classID), .code(e.from.description),
-         .codeOrNull(e.until?.description), .code(e.entry.rawValue), .codeOrNull(e.exit?.rawValue)]
+        var row: [BulkValue] = []
+        row.reserveCapacity(Tables.Enrolments.columns.count)
+        enrolment(e, into: &row)
+        return row
+    }
+
+    /// `Tables.Enrolments.values`, one value after the other into `sink`.
+    static func enrolment(_ e: Enrolment, into sink: inout some BulkValueSink) {
+        sink.add(.id(e.id)); sink.add(.id(e.studentID)); sink.add(.id(e.schoolID)); sink.add(.code(e.grade.rawValue))
+        sink.add(.id(e.classID)); sink.add(.code(e.from.description)); sink.add(.codeOrNull(e.until?.description))
+        sink.add(.code(e.entry.rawValue)); sink.add(.codeOrNull(e.exit?.rawValue))
     }
 }
 

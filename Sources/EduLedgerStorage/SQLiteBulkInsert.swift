@@ -62,8 +62,10 @@ enum SQLiteBulkInsert {
             guard handle.inTransaction else {
                 throw StorageError(code: "storage.outside_transaction", message: "批量导入只能在写入事务中进行")
             }
-            try insert(into: Tables.Students.name, Tables.Students.columns, students, \.id.rawValue, BulkRows.student, handle)
-            try insert(into: Tables.Enrolments.name, Tables.Enrolments.columns, enrolments, \.id.rawValue, BulkRows.enrolment, handle)
+            try insert(into: Tables.Students.name, Tables.Students.columns, students, \.id.rawValue,
+                       { BulkRows.student($0, into: &$1) }, handle)
+            try insert(into: Tables.Enrolments.name, Tables.Enrolments.columns, enrolments, \.id.rawValue,
+                       { BulkRows.enrolment($0, into: &$1) }, handle)
         }
     }
 
@@ -80,15 +82,15 @@ enum SQLiteBulkInsert {
     }
 
     private static func insert<R>(into table: String, _ columns: [String], _ records: [R], _ id: (R) -> Int64,
-                                  _ values: (R) -> [BulkValue], _ handle: SQLiteRawHandle) throws {
+                                  _ values: (R, inout Parameters) -> Void, _ handle: SQLiteRawHandle) throws {
         guard !records.isEmpty else { return }
         let appending = try appends(table, records, id, handle)
         // Appending: every column but the id (the first), `rowsPerStatement` rows a statement.
-        let skip = appending ? 1 : 0
         let group = appending ? rowsPerStatement : 1
-        let written = Array(columns.dropFirst(skip))
+        let written = Array(columns.dropFirst(appending ? 1 : 0))
         var current: (rows: Int, statement: Statement)?
         defer { current?.statement.finish() }
+        var parameters = Parameters(skipFirstOfEvery: appending ? columns.count : 0)
         var start = 0
         while start < records.count {
             let rows = min(group, records.count - start)
@@ -98,14 +100,10 @@ enum SQLiteBulkInsert {
                 current = (rows, try Statement(insert: table, written, rows: rows, handle))
             }
             guard let statement = current?.statement.pointer else { throw failure(table, handle) }
-            var index: Int32 = 1
-            for record in records[start ..< start + rows] {
-                for value in values(record).dropFirst(skip) {
-                    guard bind(value, at: index, statement) == SQLITE_OK else { throw failure(table, handle) }
-                    index += 1
-                }
-            }
-            guard sqlite_nio_sqlite3_step(statement) == SQLITE_DONE else {
+            parameters.start(statement)
+            for record in records[start ..< start + rows] { values(record, &parameters) }
+            let result = parameters.bindTexts { sqlite_nio_sqlite3_step(statement) }
+            guard result == SQLITE_DONE else {
                 let error = failure(table, handle)
                 sqlite_nio_sqlite3_reset(statement)
                 throw error
@@ -119,16 +117,72 @@ enum SQLiteBulkInsert {
         }
     }
 
-    private static func bind(_ value: BulkValue, at index: Int32, _ statement: OpaquePointer) -> Int32 {
-        switch value {
-        case .text(let t), .code(let t): sqlite_nio_sqlite3_bind_text(statement, index, t, -1, transient)
-        case .int(let n): sqlite_nio_sqlite3_bind_int64(statement, index, n)
-        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+    /// The parameters of one execution of a prepared statement, bound as the row values arrive.
+    ///
+    /// Numbers and NULLs are bound at once; texts are copied into one buffer, and bound — without a
+    /// further copy by SQLite — only around the step (`bindTexts`), while the buffer cannot move.
+    /// SQLite reads a bound value only during a step, and every parameter is bound again before each.
+    struct Parameters: BulkValueSink {
+        /// When appending, the first value of every row (the id) is left to SQLite.
+        let skipFirstOfEvery: Int
+        private var statement: OpaquePointer?
+        private var position = 0
+        private var index: Int32 = 1
+        private var texts: [UInt8] = []
+        private var spans: [(index: Int32, start: Int, count: Int)] = []
+        private var failed = false
+
+        init(skipFirstOfEvery: Int) { self.skipFirstOfEvery = skipFirstOfEvery }
+
+        mutating func start(_ statement: OpaquePointer) {
+            self.statement = statement
+            position = 0
+            index = 1
+            texts.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            failed = false
+        }
+
+        mutating func add(_ value: BulkValue) {
+            defer { position += 1 }
+            if skipFirstOfEvery > 0 && position % skipFirstOfEvery == 0 { return }
+            defer { index += 1 }
+            switch value {
+            case .text(let t), .code(let t):
+                let start = texts.count
+                texts.append(contentsOf: t.utf8)
+                spans.append((index, start, texts.count - start))
+            case .int(let n):
+                if sqlite_nio_sqlite3_bind_int64(statement, index, n) != SQLITE_OK { failed = true }
+            case .null:
+                if sqlite_nio_sqlite3_bind_null(statement, index) != SQLITE_OK { failed = true }
+            }
+        }
+
+        /// Binds the texts in place and runs `step` while they stay where they are; a failed
+        /// binding answers SQLITE_MISUSE without stepping.
+        func bindTexts(_ step: () -> Int32) -> Int32 {
+            guard !failed, let statement else { return SQLITE_MISUSE }
+            return texts.withUnsafeBufferPointer { buffer -> Int32 in
+                let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+                for span in spans {
+                    // An empty text still needs a pointer (a null one would bind NULL).
+                    let pointer = span.count == 0 ? Self.empty : (base.map { $0 + span.start } ?? Self.empty)
+                    guard sqlite_nio_sqlite3_bind_text(statement, span.index, pointer, Int32(span.count), Self.static) == SQLITE_OK else {
+                        return SQLITE_MISUSE
+                    }
+                }
+                return step()
+            }
+        }
+
+        /// SQLITE_STATIC: SQLite reads the text where it is (the buffer outlives the step).
+        private static let `static` = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+        private static let nothing: StaticString = ""
+        private static var empty: UnsafePointer<CChar> {
+            UnsafeRawPointer(nothing.utf8Start).assumingMemoryBound(to: CChar.self)
         }
     }
-
-    /// SQLite copies the bound text (the Swift string's buffer is only borrowed for the call).
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// One prepared statement; `finish` finalizes it.
     private struct Statement {

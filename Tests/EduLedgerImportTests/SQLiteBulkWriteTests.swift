@@ -41,7 +41,8 @@ struct SQLiteBulkWriteTests {
             var s = SmallDistrict.student(name: n % 7 == 0 ? "O'Brien·阿依古丽\(n)" : "学生\(n)", birth: birth, sequence: 300 + n)
             s.id = StudentID(base.students + Int64(n))
             if n % 5 == 0 { s.residentID = nil; s.studentNumber = "L2025\(n)" }
-            s.ethnicity = n % 3 == 0 ? "回族" : "汉族"
+            // An empty text must stay text (''), not become NULL, on the in-place binding.
+            s.ethnicity = n % 11 == 0 ? "" : n % 3 == 0 ? "回族" : "汉族"
             s.hukouType = n % 2 == 0 ? .agricultural : .resident
             s.hukouTownshipID = n % 4 == 0 ? district.primary.townshipID : nil
             s.flags = StudentFlags(leftBehind: n % 2 == 0, migrantWorkerChild: n % 3 == 0,
@@ -101,6 +102,7 @@ struct SQLiteBulkWriteTests {
         }
         #expect(tables.count == 2 && tables[0] == tables[1])
         #expect(tables.first?.contains { $0.contains("'O''Brien·阿依古丽7'") } == true)
+        #expect(tables.first?.contains { $0.contains("|''|") } == true)
     }
 
     @Test("rows are appended with SQLite's ids only when those are the ids the importer chose")
