@@ -195,12 +195,17 @@ struct BulkRows: SQLExpression {
         }
     }
 
+    /// One row's values gathered into an array (the SQLKit statements' rows).
+    private static func collected(_ columns: Int, _ fill: (inout [BulkValue]) -> Void) -> [BulkValue] {
+        var row: [BulkValue] = []
+        row.reserveCapacity(columns)
+        fill(&row)
+        return row
+    }
+
     /// `Tables.Students.values`, as bulk values.
     static func student(_ s: Student) -> [BulkValue] {
-        var row: [BulkValue] = []
-        row.reserveCapacity(Tables.Students.columns.count)
-        student(s, into: &row)
-        return row
+        collected(Tables.Students.columns.count) { student(s, into: &$0) }
     }
 
     /// `Tables.Students.values`, one value after the other into `sink` (no array per row).
@@ -214,10 +219,7 @@ struct BulkRows: SQLExpression {
 
     /// `Tables.Enrolments.values`, as bulk values.
     static func enrolment(_ e: Enrolment) -> [BulkValue] {
-        var row: [BulkValue] = []
-        row.reserveCapacity(Tables.Enrolments.columns.count)
-        enrolment(e, into: &row)
-        return row
+        collected(Tables.Enrolments.columns.count) { enrolment(e, into: &$0) }
     }
 
     /// `Tables.Enrolments.values`, one value after the other into `sink`.

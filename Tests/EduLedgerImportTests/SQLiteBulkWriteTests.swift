@@ -58,6 +58,22 @@ struct SQLiteBulkWriteTests {
         return (students, enrolments)
     }
 
+    /// A fresh SQLite database with the small district, its highest ids before `body` writes.
+    static func withSmallDistrict(_ body: (Database, SmallDistrict, RegistryHighestIDs) async throws -> Void) async throws {
+        try await TestDatabases.withFreshDatabase(.sqlite) { location in
+            let db = try await Database.open(location)
+            do {
+                let store = SQLRegistryStore(database: db)
+                let district = try await SmallDistrict.make(in: store)
+                try await body(db, district, try await store.highestIDs())
+                try await db.close()
+            } catch {
+                try? await db.close()
+                throw error
+            }
+        }
+    }
+
     /// Every stored value with its storage class (`quote` writes integers bare, text quoted, NULL as NULL).
     static func stored(_ db: Database, _ table: String, _ columns: [String], after id: Int64) async throws -> [String] {
         let row = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
@@ -70,34 +86,24 @@ struct SQLiteBulkWriteTests {
     func sameRowsAsSQLKit(gap: Bool) async throws {
         var tables: [[String]] = []
         for fast in [true, false] {
-            try await TestDatabases.withFreshDatabase(.sqlite) { location in
-                let db = try await Database.open(location)
-                do {
-                    let store = SQLRegistryStore(database: db)
-                    let district = try await SmallDistrict.make(in: store)
-                    let base = try await store.highestIDs()
-                    let (students, enrolments) = Self.records(district, after: base, gap: gap)
-                    try await db.transaction { sql in
-                        if fast {
-                            let handle = try #require(SQLiteRawHandle(sql))
-                            // Appended with ids from SQLite when they are consecutive, else one row at a time.
-                            #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle) == !gap)
-                            try await SQLiteBulkInsert.insert(students: students, enrolments: enrolments, handle: handle)
-                        } else {
-                            try await BulkRows.insert(into: sql, Tables.Students.name, Tables.Students.columns, students, BulkRows.student)
-                            try await BulkRows.insert(into: sql, Tables.Enrolments.name, Tables.Enrolments.columns, enrolments,
-                                                      BulkRows.enrolment)
-                        }
+            try await Self.withSmallDistrict { db, district, base in
+                let (students, enrolments) = Self.records(district, after: base, gap: gap)
+                try await db.transaction { sql in
+                    if fast {
+                        let handle = try #require(SQLiteRawHandle(sql))
+                        // Appended with ids from SQLite when they are consecutive, else one row at a time.
+                        #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle) == !gap)
+                        try await SQLiteBulkInsert.insert(students: students, enrolments: enrolments, handle: handle)
+                    } else {
+                        try await BulkRows.insert(into: sql, Tables.Students.name, Tables.Students.columns, students, BulkRows.student)
+                        try await BulkRows.insert(into: sql, Tables.Enrolments.name, Tables.Enrolments.columns, enrolments,
+                                                  BulkRows.enrolment)
                     }
-                    let written = try await Self.stored(db, "students", Tables.Students.columns, after: base.students)
-                        + Self.stored(db, "enrolments", Tables.Enrolments.columns, after: base.enrolments)
-                    #expect(written.count == 2 * students.count && students.count == (gap ? 149 : 150))
-                    tables.append(written)
-                    try await db.close()
-                } catch {
-                    try? await db.close()
-                    throw error
                 }
+                let written = try await Self.stored(db, "students", Tables.Students.columns, after: base.students)
+                    + Self.stored(db, "enrolments", Tables.Enrolments.columns, after: base.enrolments)
+                #expect(written.count == 2 * students.count && students.count == (gap ? 149 : 150))
+                tables.append(written)
             }
         }
         #expect(tables.count == 2 && tables[0] == tables[1])
@@ -107,29 +113,19 @@ struct SQLiteBulkWriteTests {
 
     @Test("rows are appended with SQLite's ids only when those are the ids the importer chose")
     func appendOnlyAfterTheHighestID() async throws {
-        try await TestDatabases.withFreshDatabase(.sqlite) { location in
-            let db = try await Database.open(location)
-            do {
-                let store = SQLRegistryStore(database: db)
-                let district = try await SmallDistrict.make(in: store)
-                let base = try await store.highestIDs()
-                let (students, _) = Self.records(district, after: base, count: 10)
-                let later = students.map { s -> Student in
-                    var moved = s
-                    moved.id = StudentID(s.id.rawValue + 1)
-                    return moved
-                }
-                try await db.transaction { sql in
-                    let handle = try #require(SQLiteRawHandle(sql))
-                    #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle))
-                    // The highest id is not the one before the first (rows retracted at the end, say).
-                    #expect(try !SQLiteBulkInsert.appends("students", later, \.id.rawValue, handle))
-                    #expect(try !SQLiteBulkInsert.appends("students", Array(students.reversed()), \.id.rawValue, handle))
-                }
-                try await db.close()
-            } catch {
-                try? await db.close()
-                throw error
+        try await Self.withSmallDistrict { db, district, base in
+            let (students, _) = Self.records(district, after: base, count: 10)
+            let later = students.map { s -> Student in
+                var moved = s
+                moved.id = StudentID(s.id.rawValue + 1)
+                return moved
+            }
+            try await db.transaction { sql in
+                let handle = try #require(SQLiteRawHandle(sql))
+                #expect(try SQLiteBulkInsert.appends("students", students, \.id.rawValue, handle))
+                // The highest id is not the one before the first (rows retracted at the end, say).
+                #expect(try !SQLiteBulkInsert.appends("students", later, \.id.rawValue, handle))
+                #expect(try !SQLiteBulkInsert.appends("students", Array(students.reversed()), \.id.rawValue, handle))
             }
         }
     }
