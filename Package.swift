@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "EduLedgerStorage",
             dependencies: [
-                "EduLedgerCore", "EduLedgerCasework",
+                "EduLedgerCore", "EduLedgerCasework", "OfficeFormats",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

@@ -7,6 +7,8 @@ import ZIPFoundation
 /// caller's limits on each part while decompressing (a declared size in a zip header can lie).
 struct ZipPackage {
     let archive: Archive
+    /// The file, read again entry by entry (`ZipEntryData`).
+    let url: URL
     let fileName: String
     let limits: FileLimits
     /// Lower-cased entry path → real entry path, for writers that vary the case.
@@ -32,6 +34,7 @@ struct ZipPackage {
         } catch {
             throw OfficeFormatError(.corruptPackage, "文件“\(name)”已损坏，无法解压。请重新导出或另存后再试。")
         }
+        self.url = url
         fileName = name
         self.limits = limits
         var map: [String: String] = [:]
@@ -92,7 +95,7 @@ struct ZipPackage {
         var total: Int64 = 0
         var sinkError: OfficeFormatError?
         do {
-            _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
+            try ZipEntryData.stream(entry, of: url) { chunk in
                 total += Int64(chunk.count)
                 if total > limit {
                     sinkError = tooLarge(path, limit: limit)
