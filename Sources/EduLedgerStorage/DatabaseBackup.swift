@@ -259,14 +259,9 @@ public enum DatabaseBackup {
                 throw Failure(code: "backup.incomplete", message: "备份文件不完整：缺少 \(path)")
             }
             let target = scratch.appendingPathComponent(path.replacingOccurrences(of: "/", with: "_"))
-            guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
-                throw Failure(code: "backup.scratch", message: "无法写入临时文件 \(target.path)")
-            }
-            let handle = try FileHandle(forWritingTo: target)
-            defer { try? handle.close() }
             do {
                 // Bounded to the entry's own bytes: a damaged entry fails instead of hanging (ZipEntryData).
-                try ZipEntryData.stream(entry, of: url) { try handle.write(contentsOf: $0) }
+                try ZipEntryData.extract(entry, of: url, to: target)
             } catch let damaged as ZipEntryData.Damaged {
                 throw Failure(code: "backup.checksum", message: "备份文件已损坏：\(damaged.path) \(damaged.reason)，未恢复任何数据")
             }

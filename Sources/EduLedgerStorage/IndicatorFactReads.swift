@@ -40,10 +40,7 @@ struct BigFactReads: Sendable {
     private static let posts = ByteLookup<StaffPost>()
     private static let qualifications = ByteLookup<Qualification>()
 
-    private var scan: SQLiteScan? {
-        guard case .sqlite(let path) = database.location, SQLiteScan.usable(path: path) else { return nil }
-        return SQLiteScan(path: path)
-    }
+    private var scan: SQLiteScan? { SQLiteScan(database) }
 
     /// Enrolment periods touching the window, by id.
     func enrolments() async throws -> [Enrolment] {

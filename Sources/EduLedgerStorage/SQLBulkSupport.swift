@@ -40,11 +40,11 @@ extension SQLRegistryStore: RegistryBulkSupport {
     /// registered 学籍号 and 身份证号 (tens of thousands), and through the driver that took a tenth of a
     /// second before the first row could be checked.
     private func keys(table: String, numberColumn: String) async throws -> [RegistryPersonKey] {
-        guard case .sqlite(let path) = database.location, SQLiteScan.usable(path: path) else {
+        guard let scan = SQLiteScan(database) else {
             return try await bulkReads.keys(table: table, numberColumn: numberColumn)
         }
         var keys: [RegistryPersonKey] = []
-        try SQLiteScan(path: path).rows("SELECT \(numberColumn), resident_id FROM \(table) ORDER BY id") { row in
+        try scan.rows("SELECT \(numberColumn), resident_id FROM \(table) ORDER BY id") { row in
             keys.append(RegistryPersonKey(number: row.text(0).map(FactBytes.text) ?? "", residentID: row.text(1).map(FactBytes.text)))
         }
         return keys

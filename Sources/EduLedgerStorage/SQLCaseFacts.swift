@@ -123,17 +123,12 @@ extension CaseReads {
                         refundOrdered: r.int64(8).map(Money.init(fen:)), refundProven: r.int64(9).map(Money.init(fen:)))
     }
 
-    /// The in-place reader of an SQLite file, `nil` for PostgreSQL and in-memory databases.
-    static func scan(_ database: Database) -> SQLiteScan? {
-        guard case .sqlite(let path) = database.location, SQLiteScan.usable(path: path) else { return nil }
-        return SQLiteScan(path: path)
-    }
 }
 
 extension IndicatorFactsLoader {
     /// The casework facts alone, for the cases received in calendar years `years`.
     public func caseFacts(years: ClosedRange<Int>) async throws -> [CaseFact] {
-        try await CaseReads(sql: database.reader).facts(years: years, scan: CaseReads.scan(database))
+        try await CaseReads(sql: database.reader).facts(years: years, scan: SQLiteScan(database))
     }
 
     /// Whether every write after data version `version` (see `dataVersion`) was casework — a

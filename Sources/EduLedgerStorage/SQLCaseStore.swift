@@ -168,7 +168,7 @@ public final class SQLCaseStore: Sendable {
 
     /// The facts of the casework indicators for cases received in calendar years `years`.
     public func facts(years: ClosedRange<Int>) async throws -> [CaseFact] {
-        try await CaseReads(sql: database.reader).facts(years: years, scan: CaseReads.scan(database))
+        try await CaseReads(sql: database.reader).facts(years: years, scan: SQLiteScan(database))
     }
 }
 

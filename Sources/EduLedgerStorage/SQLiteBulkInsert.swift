@@ -72,9 +72,9 @@ enum SQLiteBulkInsert {
     /// Whether the rows may be appended with ids chosen by SQLite: their ids are consecutive and
     /// the first follows the table's highest.
     static func appends<R>(_ table: String, _ records: [R], _ id: (R) -> Int64, _ handle: SQLiteRawHandle) throws -> Bool {
-        guard let first = records.first, let last = records.last,
-              id(last) - id(first) == Int64(records.count - 1),
-              zip(records, records.dropFirst()).allSatisfy({ id($1) == id($0) + 1 }) else { return false }
+        guard let first = records.first, zip(records, records.dropFirst()).allSatisfy({ id($1) == id($0) + 1 }) else {
+            return false
+        }
         let statement = try Statement("SELECT COALESCE(MAX(id), 0) FROM \(table)", table, handle)
         defer { statement.finish() }
         guard sqlite_nio_sqlite3_step(statement.pointer) == SQLITE_ROW else { throw failure(table, handle) }
@@ -96,7 +96,7 @@ enum SQLiteBulkInsert {
             let rows = min(group, records.count - start)
             if current?.rows != rows {
                 current?.statement.finish()
-                current = nil
+                current = nil  // finalized: not to be finalized again if the next prepare fails
                 current = (rows, try Statement(insert: table, written, rows: rows, handle))
             }
             guard let statement = current?.statement.pointer else { throw failure(table, handle) }

@@ -74,3 +74,11 @@ struct SQLiteScanRow: FactRow {
         return n > 0 ? UnsafeBufferPointer(start: p, count: n) : nil
     }
 }
+
+extension SQLiteScan {
+    /// The in-place reader of `database`'s file; nil for PostgreSQL and for in-memory databases.
+    init?(_ database: Database) {
+        guard case .sqlite(let path) = database.location, Self.usable(path: path) else { return nil }
+        self.init(path: path)
+    }
+}

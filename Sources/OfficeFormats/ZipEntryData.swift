@@ -71,6 +71,16 @@ public enum ZipEntryData {
         guard checksum == entry.checksum else { throw damaged("校验值不符") }
     }
 
+    /// Writes the entry's uncompressed bytes to a new file at `destination`.
+    public static func extract(_ entry: Entry, of url: URL, to destination: URL) throws {
+        guard FileManager.default.createFile(atPath: destination.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path])
+        }
+        let handle = try FileHandle(forWritingTo: destination)
+        defer { try? handle.close() }
+        try stream(entry, of: url) { try handle.write(contentsOf: $0) }
+    }
+
     /// Where the entry's local header starts; nil for a ZIP64 entry, whose offset is in its extra field.
     ///
     /// ZIPFoundation keeps the offset internal (`centralDirectoryStructure.relativeOffsetOfLocalHeader`);
